@@ -115,6 +115,21 @@ impl Request {
         }
     }
 
+    /// Adds every field of a query struct (a `#[derive(Serialize)]` struct whose
+    /// `None` fields are skipped), in field order.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `query` is not a flat struct of scalars.
+    pub fn query_struct<T: Serialize + ?Sized>(mut self, query: &T) -> Result<Self, Error> {
+        let encoded = serde_urlencoded::to_string(query)
+            .map_err(|e| Error::config(format!("query could not be serialized: {e}")))?;
+        self.query.extend(
+            url::form_urlencoded::parse(encoded.as_bytes())
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned())),
+        );
+        Ok(self)
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.insert(name, value);
@@ -182,5 +197,65 @@ impl Request {
     /// Whether the request will be retried on transient failures.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Query {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        include_resigner: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        division: Option<&'static str>,
+        date: &'static str,
+    }
+
+    #[test]
+    fn query_struct_keeps_order_and_skips_none() {
+        let req = Request::get("GET /x")
+            .query("first", "1")
+            .query_struct(&Query {
+                include_resigner: Some(true),
+                division: None,
+                date: "2026-11-21",
+            })
+            .unwrap();
+        let pairs: Vec<_> = req.query_pairs().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("first", "1"),
+                ("includeResigner", "true"),
+                ("date", "2026-11-21")
+            ]
+        );
+    }
+
+    #[test]
+    fn idempotency_follows_the_method_unless_overridden() {
+        assert!(Request::get("x").is_idempotent());
+        assert!(Request::put("x").is_idempotent());
+        assert!(Request::delete("x").is_idempotent());
+        assert!(!Request::post("x").is_idempotent());
+        assert!(Request::post("x").idempotent(true).is_idempotent());
+        assert!(!Request::get("x").idempotent(false).is_idempotent());
+    }
+
+    #[test]
+    fn a_nested_query_is_a_config_error() {
+        #[derive(Serialize)]
+        struct Nested {
+            inner: Vec<Vec<u8>>,
+        }
+        let err = Request::get("x")
+            .query_struct(&Nested {
+                inner: vec![vec![1]],
+            })
+            .unwrap_err();
+        assert!(err.is_config());
     }
 }

@@ -93,12 +93,16 @@ impl Client {
     /// A configuration error when `KOT_ACCESS_TOKEN` is missing or empty, or
     /// the base URL is invalid.
     pub fn from_env() -> Result<Client, Error> {
-        let token = std::env::var(ENV_TOKEN)
-            .ok()
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `lookup`.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
+        let token = lookup(ENV_TOKEN)
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| Error::config(format!("{ENV_TOKEN} is not set")))?;
         let mut builder = Client::builder(SecretString::from(token));
-        if let Ok(url) = std::env::var(ENV_BASE_URL) {
+        if let Some(url) = lookup(ENV_BASE_URL) {
             builder = builder.base_url(url);
         }
         builder.build()
@@ -259,6 +263,7 @@ fn classify(response: &Response) -> Disposition {
 mod tests {
     use super::*;
     use chrono::Utc;
+    use kot_connect_http::ExposeSecret;
     use kot_connect_http::reqwest::StatusCode;
     use kot_connect_http::reqwest::header::HeaderMap;
 
@@ -298,6 +303,42 @@ mod tests {
             classify(&response(500, body)),
             Disposition::Retry(FailureClass::Transient)
         );
+    }
+
+    #[test]
+    fn from_env_reads_token_and_base_url() {
+        let token = "env-token-0c9d8e7f6a5b";
+        let vars = |name: &str| match name {
+            ENV_TOKEN => Some(token.to_owned()),
+            ENV_BASE_URL => Some("http://127.0.0.1:8080/v1.0".to_owned()),
+            _ => None,
+        };
+        let client = Client::from_lookup(vars).unwrap();
+        assert_eq!(
+            client.transport().base_url().as_str(),
+            "http://127.0.0.1:8080/v1.0"
+        );
+        assert_eq!(client.token().expose_secret(), token);
+
+        let default = Client::from_lookup(|n| (n == ENV_TOKEN).then(|| token.to_owned())).unwrap();
+        assert_eq!(
+            default.transport().base_url().as_str(),
+            "https://api.kingtime.jp/v1.0"
+        );
+    }
+
+    #[test]
+    fn from_env_without_a_token_is_a_config_error() {
+        for missing in [None, Some("   ".to_owned())] {
+            let err = Client::from_lookup(|_| missing.clone()).unwrap_err();
+            assert!(matches!(&err, Error::Http(e) if e.is_config()), "{err:?}");
+            assert!(err.to_string().contains(ENV_TOKEN));
+        }
+        let bad_url = |n: &str| match n {
+            ENV_TOKEN => Some("t".to_owned()),
+            _ => Some("http://kot.example.com".to_owned()),
+        };
+        assert!(Client::from_lookup(bad_url).is_err());
     }
 
     #[test]

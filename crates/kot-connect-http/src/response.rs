@@ -108,12 +108,19 @@ impl Response {
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string().into();
+            // serde quotes the value it rejected: withhold it, like the body,
+            // when the response may carry a secret.
+            let message = if self.sensitive {
+                "unexpected value (details withheld: the response may hold a secret)".into()
+            } else {
+                e.into_inner().to_string().into()
+            };
             Error::Decode {
                 service: self.service,
                 endpoint: self.endpoint.clone(),
                 status: self.status,
                 path,
-                message: e.into_inner().to_string().into(),
+                message,
                 body: self.error_body(),
             }
         })
@@ -271,10 +278,32 @@ mod tests {
 
     #[test]
     fn sensitive_bodies_are_withheld() {
-        let mut r = response(200, None, r#"{"token":"new-secret-token-55"}"#);
-        r.sensitive = true;
-        let err = r.json::<Vec<u8>>().unwrap_err();
-        assert!(!err.to_string().contains("new-secret-token-55"));
-        assert!(!format!("{err:?}").contains("new-secret-token-55"));
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Token {
+            token: String,
+        }
+        let sensitive = |body: &'static str| {
+            let mut r = response(200, None, body);
+            r.sensitive = true;
+            r
+        };
+        let errors = [
+            // The body does not fit at all: serde would not quote it, the body would.
+            sensitive(r#"{"token":"new-secret-token-55"}"#)
+                .json::<Vec<u8>>()
+                .unwrap_err(),
+            // A number where a string was expected: serde quotes the number.
+            sensitive(r#"{"token":5512345678901}"#)
+                .json::<Token>()
+                .unwrap_err(),
+        ];
+        for err in errors {
+            assert!(err.is_decode());
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(!shown.contains("new-secret-token-55"), "{shown}");
+                assert!(!shown.contains("5512345678901"), "{shown}");
+            }
+        }
     }
 }

@@ -191,7 +191,7 @@ async fn main() -> Result<(), kot_api::Error> {
     }
 
     let employees = kot.employees().list().send().await?;
-    println!("\n{:<6} {:<10} {}", "code", "key", "name (姓 名)");
+    println!("\n{:<6} {:<10} name (姓 名)", "code", "key");
     for e in &employees {
         println!(
             "{:<6} {:<10} {}\u{3000}{}",
@@ -216,7 +216,7 @@ async fn main() -> Result<(), kot_api::Error> {
     }
 
     let days = kot.time_records().list(DateRange::day(date)).send().await?;
-    println!("\n{:<10} {:<6} {}", "date", "code", "punches");
+    println!("\n{:<10} {:<6} punches", "date", "code");
     let code_of = |key: &EmployeeKey| {
         employees
             .iter()

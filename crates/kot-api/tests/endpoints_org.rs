@@ -419,7 +419,7 @@ async fn administrators_with_additional_fields() {
         ))
         .respond_with(json_answer(
             200,
-            common::fixture("endpoints/administrators_additional.json"),
+            common::fixture("synthetic_administrators_additional.json"),
         ))
         .expect(1)
         .mount(&server)
@@ -776,7 +776,7 @@ async fn employee_update_sets_clears_and_keeps() {
         .and(body_json(&expected_body))
         .respond_with(json_answer(
             200,
-            common::fixture("endpoints/employee_updated.json"),
+            common::fixture("synthetic_employee_updated.json"),
         ))
         .expect(1)
         .mount(&server)

@@ -56,10 +56,7 @@ impl<T: DeserializeOwned, F: Display> WithDivision<'_, T, F> {
     /// # Errors
     /// [`Error`] on transport failure, an error answer, or inside a time band.
     pub async fn send(self) -> Result<T, Error> {
-        let request = Request::get(self.endpoint)
-            .path(self.path)
-            .query_struct(&self.query)?;
-        self.client.send_json(request, Band::Guarded).await
+        get(self.client, self.endpoint, self.path, &self.query).await
     }
 }
 
@@ -75,11 +72,18 @@ impl<T: DeserializeOwned> WithEmployee<'_, T> {
     /// # Errors
     /// [`Error`] on transport failure, an error answer, or inside a time band.
     pub async fn send(self) -> Result<T, Error> {
-        let request = Request::get(self.endpoint)
-            .path(self.path)
-            .query_struct(&self.query)?;
-        self.client.send_json(request, Band::Guarded).await
+        get(self.client, self.endpoint, self.path, &self.query).await
     }
+}
+
+async fn get<T: DeserializeOwned, F: Display>(
+    client: &Client,
+    endpoint: &'static str,
+    path: Vec<String>,
+    query: &FieldsQuery<F>,
+) -> Result<T, Error> {
+    let request = Request::get(endpoint).path(path).query_struct(query)?;
+    client.send_json(request, Band::Guarded).await
 }
 
 fn segments(parts: &[&str]) -> Vec<String> {

@@ -173,6 +173,26 @@ impl<'de> Deserialize<'de> for KotDateTime {
     }
 }
 
+/// Writes `Some(dt)` with `format`, `None` as `null` (shared by the two
+/// `option` modules below).
+fn serialize_option<S: Serializer>(
+    dt: &Option<DateTime<FixedOffset>>,
+    s: S,
+    format: fn(&DateTime<FixedOffset>) -> String,
+) -> Result<S::Ok, S::Error> {
+    match dt {
+        Some(dt) => s.serialize_str(&format(dt)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Reads `null` or either KOT datetime form.
+fn deserialize_option<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+    Ok(Option::<KotDateTime>::deserialize(d)?.map(|v| v.0))
+}
+
 /// Serde helpers for datetimes written **with seconds** in JST
 /// (`2016-05-01T09:00:00+09:00`): punch times, hour holidays.
 ///
@@ -213,10 +233,7 @@ pub mod kot_seconds {
             dt: &Option<DateTime<FixedOffset>>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            match dt {
-                Some(dt) => s.serialize_str(&format_seconds(dt)),
-                None => s.serialize_none(),
-            }
+            serialize_option(dt, s, format_seconds)
         }
 
         /// Reads `null` or either KOT datetime form.
@@ -227,7 +244,7 @@ pub mod kot_seconds {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-            Ok(Option::<KotDateTime>::deserialize(d)?.map(|v| v.0))
+            deserialize_option(d)
         }
     }
 }
@@ -281,10 +298,7 @@ pub mod kot_minutes {
             dt: &Option<DateTime<FixedOffset>>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            match dt {
-                Some(dt) => s.serialize_str(&super::format(dt)),
-                None => s.serialize_none(),
-            }
+            serialize_option(dt, s, super::format)
         }
 
         /// Reads `null` or either KOT datetime form.
@@ -295,7 +309,7 @@ pub mod kot_minutes {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-            Ok(Option::<KotDateTime>::deserialize(d)?.map(|v| v.0))
+            deserialize_option(d)
         }
     }
 }

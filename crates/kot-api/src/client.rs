@@ -342,6 +342,28 @@ mod tests {
     }
 
     #[test]
+    fn the_client_and_its_futures_can_cross_threads() {
+        use crate::models::{EmployeeKey, PunchCode, PunchRequest};
+        use crate::{DateRange, time_band};
+        fn shared<T: Send + Sync + Clone + 'static>() {}
+        fn spawnable<F: std::future::Future + Send>(_: F) {}
+        shared::<Client>();
+        let client = Client::builder(SecretString::from("t")).build().unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let at = date
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_local_timezone(time_band::jst())
+            .unwrap();
+        let key = EmployeeKey::new("k");
+        let punch = PunchRequest::new(date, at, PunchCode::ClockIn);
+        spawnable(client.time_records().list(DateRange::day(date)).send());
+        spawnable(client.time_records().register(&key, &punch));
+        spawnable(client.employees().list().send());
+        spawnable(client.tokens().available());
+    }
+
+    #[test]
     fn debug_never_shows_the_token() {
         let token = "kot-client-debug-token-5d1e0a";
         let builder = Client::builder(SecretString::from(token));

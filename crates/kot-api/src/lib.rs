@@ -55,7 +55,9 @@
 //!   `{"code":"303","message":"Too Many Requests"}` become an [`ApiError`];
 //!   a body that is neither keeps its HTTP status and (truncated) body.
 //! - **62-day ranges.** Range reads accept any [`DateRange`] and are split into
-//!   windows of at most [`MAX_RANGE_DAYS`] days, merged in order.
+//!   windows of at most [`MAX_RANGE_DAYS`] days, merged in order. Long
+//!   `employee_keys` lists are sent in groups of
+//!   [`api::MAX_EMPLOYEE_KEYS_PER_REQUEST`] and merged per date.
 //! - **Codes and keys.** [`models::EmployeeCode`] and [`models::EmployeeKey`]
 //!   are different types; only `employees().get()` takes a code.
 //! - **Forward compatible.** Unknown punch codes and enum values are kept as

@@ -1098,3 +1098,129 @@ async fn employee_keys_with_division_is_a_config_error_before_any_request() {
 
     assert!(received(&server).await.is_empty());
 }
+
+/// Answers a time-record read with one record per requested key, on the
+/// window's first and last dates.
+struct EchoKeys;
+
+impl wiremock::Respond for EchoKeys {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let param = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let keys = param("employeeKeys");
+        let mut dates = vec![param("start"), param("end")];
+        dates.dedup();
+        let days: Vec<Value> = dates
+            .iter()
+            .map(|date| {
+                let workings: Vec<Value> = keys
+                    .split(',')
+                    .map(|key| json!({"date": date, "employeeKey": key, "timeRecord": []}))
+                    .collect();
+                json!({"date": date, "dailyWorkings": workings})
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(days)
+    }
+}
+
+#[tokio::test]
+async fn many_employee_keys_are_split_into_groups_and_merged_per_date() {
+    let server = common::server().await;
+    Mock::given(method("GET"))
+        .and(path("/daily-workings/timerecord"))
+        .respond_with(EchoKeys)
+        .expect(6) // 2 windows x 3 groups of at most 50 keys
+        .mount(&server)
+        .await;
+    let keys: Vec<EmployeeKey> = (0..120)
+        .map(|i| EmployeeKey::new(format!("k{i:03}")))
+        .collect();
+    let range = DateRange::new(
+        NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(),
+    )
+    .unwrap();
+    let days = common::client(&server)
+        .time_records()
+        .list(range)
+        .employee_keys(&keys)
+        .send()
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    for r in &requests {
+        let sent = r
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "employeeKeys")
+            .map(|(_, v)| v.split(',').count())
+            .unwrap();
+        assert!(
+            sent <= kot_api::api::MAX_EMPLOYEE_KEYS_PER_REQUEST,
+            "{sent} keys in one request"
+        );
+    }
+    let dates: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
+    assert_eq!(dates, ["2026-05-01", "2026-07-01", "2026-07-02"]);
+    for day in &days {
+        let mut got: Vec<&str> = day
+            .daily_workings
+            .iter()
+            .map(|w| w.employee_key.as_str())
+            .collect();
+        got.sort_unstable();
+        let want: Vec<&str> = keys.iter().map(EmployeeKey::as_str).collect();
+        assert_eq!(got, want, "{}", day.date);
+    }
+}
+
+#[tokio::test]
+async fn many_employee_keys_on_one_date_are_merged_into_one_day() {
+    let server = common::server().await;
+    Mock::given(method("GET"))
+        .and(path("/daily-workings/timerecord/2026-05-01"))
+        .respond_with(EchoKeysOnDate)
+        .expect(2)
+        .mount(&server)
+        .await;
+    let keys: Vec<EmployeeKey> = (0..51)
+        .map(|i| EmployeeKey::new(format!("k{i:03}")))
+        .collect();
+    let day = common::client(&server)
+        .time_records()
+        .on(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap())
+        .employee_keys(&keys)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(day.daily_workings.len(), 51);
+    assert_eq!(day.daily_workings[50].employee_key.as_str(), "k050");
+}
+
+/// The single-date variant: one `{date, dailyWorkings}` object.
+struct EchoKeysOnDate;
+
+impl wiremock::Respond for EchoKeysOnDate {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let keys = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "employeeKeys")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let workings: Vec<Value> = keys
+            .split(',')
+            .map(|key| json!({"date": "2026-05-01", "employeeKey": key, "timeRecord": []}))
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"date": "2026-05-01", "dailyWorkings": workings}))
+    }
+}

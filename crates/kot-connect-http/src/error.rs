@@ -149,6 +149,19 @@ pub enum Error {
         /// The (truncated) response body.
         body: ErrorBody,
     },
+    /// The response body was larger than the configured cap; it was not read
+    /// to the end (and the request is not retried).
+    #[error("{service}: the response of {endpoint} (HTTP {status}) exceeds {limit} bytes")]
+    ResponseTooLarge {
+        /// The service name.
+        service: &'static str,
+        /// The endpoint template.
+        endpoint: String,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// The client or the request was configured wrongly (bad URL, bad header
     /// value, invalid argument combination). Nothing was sent.
     #[error("invalid configuration: {message}")]
@@ -176,7 +189,8 @@ impl Error {
         match self {
             Error::Http { status, .. }
             | Error::RateLimited { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             Error::Config { .. } => None,
         }

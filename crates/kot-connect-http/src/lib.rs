@@ -65,8 +65,8 @@ pub use response::{Classifier, Disposition, Response, default_classifier};
 pub use retry::{FailureClass, RetryDecision, RetryPolicy, StopReason};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::{
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MAX_REDIRECTS, Transport, TransportBuilder,
-    is_loopback_host,
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, MAX_REDIRECTS,
+    Transport, TransportBuilder, is_loopback_host,
 };
 
 /// Re-exported so that service crates and their users name one version.

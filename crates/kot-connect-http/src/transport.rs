@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::BytesMut;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 use url::Url;
@@ -23,6 +24,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Redirects followed at most (and only to the same origin).
 pub const MAX_REDIRECTS: usize = 5;
+/// Default cap on a response body: a larger body is refused with
+/// [`Error::ResponseTooLarge`] instead of filling memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
 /// A configured HTTP client for one service. Cheap to clone: clones share the
 /// connection pool, the rate limiter and the configuration.
@@ -41,6 +45,7 @@ struct Inner {
     classifier: Classifier,
     clock: Arc<dyn Clock>,
     attempt_timeout: Duration,
+    max_response_bytes: usize,
     user_agent: HeaderValue,
 }
 
@@ -54,6 +59,7 @@ impl fmt::Debug for Transport {
             .field("retry", &i.retry)
             .field("rate_limit", &i.limiter.as_ref().map(RateLimiter::interval))
             .field("attempt_timeout", &i.attempt_timeout)
+            .field("max_response_bytes", &i.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +77,7 @@ pub struct TransportBuilder {
     clock: Arc<dyn Clock>,
     connect_timeout: Duration,
     attempt_timeout: Duration,
+    max_response_bytes: usize,
     user_agent: String,
 }
 
@@ -100,6 +107,7 @@ impl Transport {
             clock: Arc::new(SystemClock),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: concat!("kot-connect/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
@@ -254,10 +262,29 @@ impl Transport {
         if let Some(auth) = &inner.auth {
             auth.authenticate(&mut built, inner.clock.now())?;
         }
-        let response = inner.http.execute(built).await.map_err(transport_error)?;
+        let mut response = inner.http.execute(built).await.map_err(transport_error)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport_error)?;
+        let too_large = || Error::ResponseTooLarge {
+            service: inner.service,
+            endpoint: request.endpoint.to_string(),
+            status,
+            limit: inner.max_response_bytes,
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > inner.max_response_bytes as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > inner.max_response_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
         Ok(Response {
             service: inner.service,
             endpoint: request.endpoint.to_string(),
@@ -328,6 +355,13 @@ impl TransportBuilder {
         self
     }
 
+    /// Sets the largest response body accepted (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -366,6 +400,7 @@ impl TransportBuilder {
                 classifier: self.classifier,
                 clock: self.clock,
                 attempt_timeout: self.attempt_timeout,
+                max_response_bytes: self.max_response_bytes,
                 user_agent,
             }),
         })

@@ -331,3 +331,43 @@ async fn garbage_json_is_a_decode_error_with_status() {
     assert!(err.is_decode());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_and_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/big"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 4096]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = Transport::builder("test", server.uri())
+        .retry_policy(fast_retries())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = t
+        .send(Request::get("GET /big").path(["big"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    // At the cap exactly, the body is accepted.
+    let t = Transport::builder("test", server.uri())
+        .max_response_bytes(4096)
+        .build()
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/exact"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 4096]))
+        .mount(&server)
+        .await;
+    let r = t
+        .send(Request::get("GET /exact").path(["exact"]))
+        .await
+        .unwrap();
+    assert_eq!(r.body().len(), 4096);
+}

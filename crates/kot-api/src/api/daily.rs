@@ -12,8 +12,13 @@ use super::fields::{DailyField, comma_list};
 use crate::client::Band;
 use crate::models::{
     DailyCostsOfDay, DailySchedulesOfDay, DailyTimeRecordsOfDay, DailyWorkingsOfDay, DivisionCode,
-    EmployeeKey, PunchRequest, PunchResponse,
+    EmployeeKey, OfDay, PunchRequest, PunchResponse, merge_days,
 };
+
+/// The most employee keys sent in one request. KOT documents no limit, but
+/// each key is 64 characters and a long list makes a URL servers refuse
+/// (at 50 keys the query stays near 3.3 KB); longer lists are split.
+pub const MAX_EMPLOYEE_KEYS_PER_REQUEST: usize = 50;
 use crate::range::DateRange;
 use crate::{Client, Error};
 
@@ -98,7 +103,7 @@ macro_rules! daily_setters {
     };
 }
 
-impl<T: DeserializeOwned> DailyList<'_, T> {
+impl<T: DeserializeOwned + OfDay> DailyList<'_, T> {
     daily_setters!();
 
     /// The range this read covers.
@@ -106,36 +111,42 @@ impl<T: DeserializeOwned> DailyList<'_, T> {
         self.range
     }
 
-    /// Sends one request per window of at most 62 days, in order, and merges
-    /// the days.
+    /// Sends one request per window of at most 62 days (and, with more than
+    /// [`MAX_EMPLOYEE_KEYS_PER_REQUEST`] employee keys, per group of keys), in
+    /// order, and merges the results into one entry per date, dates ascending.
     ///
     /// # Errors
     /// A configuration error for an invalid parameter combination; otherwise
     /// [`Error`] on transport failure, an error answer, or inside a time band.
-    /// Nothing is returned if any window fails.
+    /// Nothing is returned if any request fails.
     pub async fn send(self) -> Result<Vec<T>, Error> {
         self.query.validate()?;
+        let key_groups = key_groups(&self.query.employee_keys);
         let mut days = Vec::new();
         for window in self.range.kot_windows() {
-            let query = DailyQuery {
-                start: Some(window.start()),
-                end: Some(window.end()),
-                ..self.query.clone()
-            };
-            let request = Request::get(self.endpoint)
-                .path(self.path.iter().copied())
-                .query_struct(&query)?;
-            let mut part: Vec<T> = self.client.send_json(request, Band::Guarded).await?;
-            days.append(&mut part);
+            for keys in &key_groups {
+                let query = DailyQuery {
+                    start: Some(window.start()),
+                    end: Some(window.end()),
+                    employee_keys: keys.to_vec(),
+                    ..self.query.clone()
+                };
+                let request = Request::get(self.endpoint)
+                    .path(self.path.iter().copied())
+                    .query_struct(&query)?;
+                let part: Vec<T> = self.client.send_json(request, Band::Guarded).await?;
+                merge_days(&mut days, part);
+            }
         }
         Ok(days)
     }
 }
 
-impl<T: DeserializeOwned> DailyOn<'_, T> {
+impl<T: DeserializeOwned + OfDay> DailyOn<'_, T> {
     daily_setters!();
 
-    /// Sends the request.
+    /// Sends the request (one per group of at most
+    /// [`MAX_EMPLOYEE_KEYS_PER_REQUEST`] employee keys, merged).
     ///
     /// # Errors
     /// A configuration error for an invalid parameter combination; otherwise
@@ -143,10 +154,32 @@ impl<T: DeserializeOwned> DailyOn<'_, T> {
     pub async fn send(self) -> Result<T, Error> {
         self.query.validate()?;
         let date = self.date.to_string();
-        let request = Request::get(self.endpoint)
-            .path(self.path.iter().copied().chain([date.as_str()]))
-            .query_struct(&self.query)?;
-        self.client.send_json(request, Band::Guarded).await
+        let mut merged: Option<T> = None;
+        for keys in key_groups(&self.query.employee_keys) {
+            let query = DailyQuery {
+                employee_keys: keys.to_vec(),
+                ..self.query.clone()
+            };
+            let request = Request::get(self.endpoint)
+                .path(self.path.iter().copied().chain([date.as_str()]))
+                .query_struct(&query)?;
+            let part: T = self.client.send_json(request, Band::Guarded).await?;
+            match merged.as_mut() {
+                Some(day) => day.absorb(part),
+                None => merged = Some(part),
+            }
+        }
+        merged.ok_or_else(|| Error::config("no request was made"))
+    }
+}
+
+/// The employee keys split into request-sized groups; one empty group when
+/// there are none (the request then covers every employee).
+fn key_groups(keys: &[EmployeeKey]) -> Vec<&[EmployeeKey]> {
+    if keys.is_empty() {
+        vec![&[]]
+    } else {
+        keys.chunks(MAX_EMPLOYEE_KEYS_PER_REQUEST).collect()
     }
 }
 

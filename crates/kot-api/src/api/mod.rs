@@ -14,7 +14,7 @@ mod tokens;
 
 pub use daily::{
     DailyCostsHandler, DailyList, DailyOn, DailySchedulesHandler, DailyWorkingsHandler,
-    TimeRecordsHandler,
+    MAX_EMPLOYEE_KEYS_PER_REQUEST, TimeRecordsHandler,
 };
 pub use employees::{EmployeesHandler, GetEmployee, ListEmployees, UpdateEmployee};
 pub use fields::{

@@ -31,6 +31,7 @@ mod holiday;
 mod ids;
 mod monthly_cost;
 mod monthly_working;
+mod of_day;
 mod patch;
 mod request;
 mod time_record;
@@ -69,6 +70,8 @@ pub use monthly_working::{
     CustomMonthlyWorking, GeneralHolidayWork, HolidayWork, LegalHolidayWork,
     MonthlyHolidayObtained, MonthlyWorking, PremiumWork, VariationalWork, WeeklyWork,
 };
+pub use of_day::OfDay;
+pub(crate) use of_day::merge_days;
 pub use patch::Patch;
 pub use request::{
     Applicant, ApprovalFlowStep, ExtraFields, OvertimeDetail, OvertimeRequest, OvertimeRequests,

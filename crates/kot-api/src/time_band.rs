@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Days, FixedOffset, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveTime, TimeZone};
 
 pub use crate::models::jst;
 
@@ -107,15 +107,10 @@ pub fn next_band_start<Tz: TimeZone>(instant: &DateTime<Tz>) -> DateTime<FixedOf
         .unwrap_or(local)
 }
 
-/// The current JST date and time from any instant.
-pub fn to_jst(instant: &DateTime<Utc>) -> DateTime<FixedOffset> {
-    instant.with_timezone(&jst())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
+    use chrono::{Duration, Utc};
 
     fn jst_at(h: u32, m: u32, s: u32) -> DateTime<FixedOffset> {
         jst().with_ymd_and_hms(2026, 11, 21, h, m, s).unwrap()

@@ -153,23 +153,24 @@ impl<T: DeserializeOwned + OfDay> DailyOn<'_, T> {
     /// [`Error`] on transport failure, an error answer, or inside a time band.
     pub async fn send(self) -> Result<T, Error> {
         self.query.validate()?;
-        let date = self.date.to_string();
-        let mut merged: Option<T> = None;
-        for keys in key_groups(&self.query.employee_keys) {
-            let query = DailyQuery {
-                employee_keys: keys.to_vec(),
-                ..self.query.clone()
-            };
-            let request = Request::get(self.endpoint)
-                .path(self.path.iter().copied().chain([date.as_str()]))
-                .query_struct(&query)?;
-            let part: T = self.client.send_json(request, Band::Guarded).await?;
-            match merged.as_mut() {
-                Some(day) => day.absorb(part),
-                None => merged = Some(part),
-            }
+        let mut groups = key_groups(&self.query.employee_keys).into_iter();
+        let mut day = self.fetch(groups.next().unwrap_or_default()).await?;
+        for keys in groups {
+            day.absorb(self.fetch(keys).await?);
         }
-        merged.ok_or_else(|| Error::config("no request was made"))
+        Ok(day)
+    }
+
+    async fn fetch(&self, keys: &[EmployeeKey]) -> Result<T, Error> {
+        let date = self.date.to_string();
+        let query = DailyQuery {
+            employee_keys: keys.to_vec(),
+            ..self.query.clone()
+        };
+        let request = Request::get(self.endpoint)
+            .path(self.path.iter().copied().chain([date.as_str()]))
+            .query_struct(&query)?;
+        self.client.send_json(request, Band::Guarded).await
     }
 }
 

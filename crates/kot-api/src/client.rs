@@ -10,8 +10,8 @@ use kot_connect_http::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, CODE_RATE_LIMITED, TimeBandClosed, parse_envelope};
-use crate::{Error, time_band};
+use crate::Error;
+use crate::error::{ApiError, CODE_RATE_LIMITED, parse_envelope};
 
 /// The production base URL of the KOT Web API.
 pub const DEFAULT_BASE_URL: &str = "https://api.kingtime.jp/v1.0";
@@ -21,14 +21,7 @@ pub const ENV_TOKEN: &str = "KOT_ACCESS_TOKEN";
 /// The environment variable [`Client::from_env`] reads an optional base URL from.
 pub const ENV_BASE_URL: &str = "KOT_BASE_URL";
 
-/// Whether a call is subject to KOT's prohibited time bands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Band {
-    /// Refused 08:30-10:00 and 17:30-18:30 JST.
-    Guarded,
-    /// Token calls and punch registration: allowed at any time.
-    Exempt,
-}
+pub(crate) use crate::time_band::CallKind as Band;
 
 /// A client for the KING OF TIME Web API.
 ///
@@ -119,17 +112,10 @@ impl Client {
 
     /// Refuses locally when a guarded call falls inside a prohibited band.
     fn check_band(&self, band: Band, endpoint: &str) -> Result<(), Error> {
-        if band == Band::Exempt || !self.inner.time_band_guard {
+        if !self.inner.time_band_guard {
             return Ok(());
         }
-        match time_band::band_at(&self.inner.transport.clock().now()) {
-            Some(b) => Err(Error::TimeBand(TimeBandClosed {
-                endpoint: endpoint.to_owned(),
-                band: b.band,
-                reopens_at: b.reopens_at,
-            })),
-            None => Ok(()),
-        }
+        Ok(band.check(&self.inner.transport.clock().now(), endpoint)?)
     }
 
     /// Sends a request and turns a failing answer into KOT's error envelope

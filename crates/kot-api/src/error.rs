@@ -8,7 +8,7 @@ use kot_connect_http::Response;
 use kot_connect_http::reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::time_band::TimeBand;
+use crate::time_band::TimeBandClosed;
 
 /// KOT's error code for a call made inside a prohibited time band.
 pub const CODE_TIME_BAND: &str = "104";
@@ -34,6 +34,12 @@ pub enum Error {
     /// Transport, HTTP status, rate limit, decoding or configuration.
     #[error(transparent)]
     Http(#[from] kot_connect_http::Error),
+}
+
+impl From<crate::range::InvalidDateRange> for Error {
+    fn from(e: crate::range::InvalidDateRange) -> Self {
+        Error::config(e.to_string())
+    }
 }
 
 impl Error {
@@ -150,21 +156,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// The client refused a call that KOT would refuse: it falls inside a
-/// prohibited time band (JST). Token calls and punch registration are exempt.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{endpoint} is not available during KOT's prohibited time band {band} JST; it reopens at {reopens_at}"
-)]
-pub struct TimeBandClosed {
-    /// The endpoint template that was refused.
-    pub endpoint: String,
-    /// The band in force.
-    pub band: TimeBand,
-    /// When the band ends (JST).
-    pub reopens_at: DateTime<FixedOffset>,
-}
 
 #[derive(Deserialize)]
 #[serde(untagged)]

@@ -66,20 +66,34 @@
 //!   seconds and `+09:00`.
 //! - **Secrets.** The token is a [`SecretString`]: it never appears in
 //!   `Debug`, logs or errors, not even for the token calls whose URL holds it.
+//!
+//! # Without HTTP
+//!
+//! The default feature `client` brings the HTTP client. With
+//! `default-features = false` the crate is only its [`models`], the JST
+//! [`time_band`]s and [`DateRange`]: no reqwest, no tokio. Domain code (such as
+//! `kot-connect-core`) uses it that way.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
 pub mod api;
+#[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")]
 mod error;
 pub mod models;
 pub mod range;
 pub mod time_band;
 
+#[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_BASE_URL, ENV_TOKEN};
+#[cfg(feature = "client")]
 pub use error::{
     ApiError, ApiErrorDetail, CODE_AUTH, CODE_RATE_LIMITED, CODE_SERVER_ERROR, CODE_TIME_BAND,
-    Error, TimeBandClosed,
+    Error,
 };
+#[cfg(feature = "client")]
 pub use kot_connect_http::{ManualClock, RateLimiter, RetryPolicy, SecretString, SystemClock};
-pub use range::{DateRange, MAX_RANGE_DAYS};
+pub use range::{DateRange, InvalidDateRange, MAX_RANGE_DAYS};
+pub use time_band::TimeBandClosed;

@@ -4,10 +4,18 @@ use std::fmt;
 
 use chrono::{Days, NaiveDate};
 
-use crate::Error;
-
 /// The longest range KOT accepts in one request, in days, both ends included.
 pub const MAX_RANGE_DAYS: u64 = 62;
+
+/// A date range that ends before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("date range ends ({end}) before it starts ({start})")]
+pub struct InvalidDateRange {
+    /// The requested first date.
+    pub start: NaiveDate,
+    /// The requested last date.
+    pub end: NaiveDate,
+}
 
 /// An inclusive range of dates, `start..=end`, with `start <= end`.
 ///
@@ -23,12 +31,10 @@ impl DateRange {
     /// The dates from `start` to `end`, both included.
     ///
     /// # Errors
-    /// A configuration error when `end` is before `start`.
-    pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, Error> {
+    /// [`InvalidDateRange`] when `end` is before `start`.
+    pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, InvalidDateRange> {
         if end < start {
-            return Err(Error::config(format!(
-                "date range ends ({end}) before it starts ({start})"
-            )));
+            return Err(InvalidDateRange { start, end });
         }
         Ok(Self { start, end })
     }

@@ -94,6 +94,51 @@ pub fn next_allowed<Tz: TimeZone>(instant: &DateTime<Tz>) -> DateTime<FixedOffse
     }
 }
 
+/// Whether a KOT call is subject to the prohibited time bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallKind {
+    /// Refused 08:30-10:00 and 17:30-18:30 JST: every call but the two below.
+    Guarded,
+    /// Allowed at any time: the access-token calls and punch registration.
+    Exempt,
+}
+
+impl CallKind {
+    /// Whether a call of this kind to `endpoint` may be made at `instant`.
+    ///
+    /// # Errors
+    /// [`TimeBandClosed`] when the call is guarded and `instant` falls in a band.
+    pub fn check<Tz: TimeZone>(
+        self,
+        instant: &DateTime<Tz>,
+        endpoint: &str,
+    ) -> Result<(), TimeBandClosed> {
+        match (self, band_at(instant)) {
+            (CallKind::Guarded, Some(b)) => Err(TimeBandClosed {
+                endpoint: endpoint.to_owned(),
+                band: b.band,
+                reopens_at: b.reopens_at,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The client refused a call that KOT would refuse: it falls inside a
+/// prohibited time band (JST). Token calls and punch registration are exempt.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{endpoint} is not available during KOT's prohibited time band {band} JST; it reopens at {reopens_at}"
+)]
+pub struct TimeBandClosed {
+    /// The endpoint template that was refused.
+    pub endpoint: String,
+    /// The band in force.
+    pub band: TimeBand,
+    /// When the band ends (JST).
+    pub reopens_at: DateTime<FixedOffset>,
+}
+
 /// The next instant strictly after `instant` when a band begins (JST).
 pub fn next_band_start<Tz: TimeZone>(instant: &DateTime<Tz>) -> DateTime<FixedOffset> {
     let local = instant.with_timezone(&jst());
@@ -135,6 +180,24 @@ mod tests {
         for (instant, prohibited) in cases {
             assert_eq!(is_prohibited(&instant), prohibited, "{instant}");
         }
+    }
+
+    #[test]
+    fn only_guarded_calls_are_refused_and_the_refusal_says_when_it_reopens() {
+        let inside = jst_at(17, 45, 0);
+        let refusal = CallKind::Guarded.check(&inside, "/employees").unwrap_err();
+        assert_eq!(refusal.endpoint, "/employees");
+        assert_eq!(refusal.band, PROHIBITED_BANDS[1]);
+        assert_eq!(refusal.reopens_at, jst_at(18, 30, 0));
+        assert!(refusal.to_string().contains("18:30"));
+        assert_eq!(
+            CallKind::Exempt.check(&inside, "/daily-workings/timerecord"),
+            Ok(())
+        );
+        assert_eq!(
+            CallKind::Guarded.check(&jst_at(18, 30, 0), "/employees"),
+            Ok(())
+        );
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub use monthly_working::{
     MonthlyHolidayObtained, MonthlyWorking, PremiumWork, VariationalWork, WeeklyWork,
 };
 pub use of_day::OfDay;
+#[cfg(feature = "client")]
 pub(crate) use of_day::merge_days;
 pub use patch::Patch;
 pub use request::{

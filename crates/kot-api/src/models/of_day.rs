@@ -42,6 +42,7 @@ of_day! {
 
 /// Merges days into `into`, joining the records of dates already present and
 /// keeping dates in ascending order.
+#[cfg(feature = "client")]
 pub(crate) fn merge_days<T: OfDay>(into: &mut Vec<T>, days: Vec<T>) {
     for day in days {
         match into.iter_mut().find(|d| d.date() == day.date()) {

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod punch;
+pub mod rules;
 pub mod time;
 
 pub use kot_api::models::{EmployeeCode, EmployeeKey};

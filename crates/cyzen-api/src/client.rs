@@ -497,6 +497,26 @@ mod tests {
     }
 
     #[test]
+    fn the_client_its_futures_and_streams_can_cross_threads() {
+        fn shared<T: Send + Sync + Clone + 'static>() {}
+        fn spawnable<F: std::future::Future + Send>(_: F) {}
+        fn movable<S: Send + 'static>(_: S) {}
+        shared::<Client>();
+        let client = Client::builder("c", SecretString::from("t"))
+            .build()
+            .unwrap();
+        let now = Utc::now();
+        let range = crate::TimeRange::new(now, now).unwrap();
+        spawnable(client.users().list().send());
+        spawnable(client.users().list().all());
+        spawnable(client.histories().list(range).all());
+        spawnable(client.raw().post_form("spots", &[]));
+        spawnable(client.check());
+        movable(client.histories().list(range).presses());
+        movable(client.statuses().list().stream());
+    }
+
+    #[test]
     fn bad_company_ids_and_urls_are_config_errors() {
         for bad in ["", "abc def", "abc\n"] {
             let err = Client::builder(bad, SecretString::from("t"))

@@ -7,7 +7,7 @@ use super::{History, HistoryId, Location, Status, StatusKind, User, UserCode, js
 
 /// A [`History`] with the [`Status`] it pressed and the [`User`] who
 /// pressed it, as streamed by
-/// [`HistoriesHandler::presses`](crate::api::HistoriesHandler::presses).
+/// [`ListHistories::presses`](crate::api::ListHistories::presses).
 ///
 /// The joins are by `status_id` and `user_id`. When the status master or the
 /// user list does not know the id (a deleted status, a user outside the

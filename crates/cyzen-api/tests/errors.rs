@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{COMPANY, TOKEN, builder, client, fixture, server};
-use cyzen_api::{Client, Error, RateLimiter, SecretString};
+use cyzen_api::{Client, Error, SecretString};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -353,7 +353,7 @@ async fn the_default_client_keeps_to_five_requests_per_second() {
         &server,
         "/groups",
         ResponseTemplate::new(200).set_body_string(r#"{"groups":[]}"#),
-        12,
+        6,
     )
     .await;
 
@@ -365,20 +365,6 @@ async fn the_default_client_keeps_to_five_requests_per_second() {
     // Six requests at 5/s: the sixth starts 1 s after the first.
     assert!(
         started.elapsed() >= Duration::from_millis(990),
-        "{:?}",
-        started.elapsed()
-    );
-
-    let fast = builder(&server)
-        .rate_limit(RateLimiter::per_second(1000.0).unwrap())
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    for _ in 0..6 {
-        fast.check().await.unwrap();
-    }
-    assert!(
-        started.elapsed() < Duration::from_millis(900),
         "{:?}",
         started.elapsed()
     );

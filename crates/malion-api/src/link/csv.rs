@@ -374,7 +374,7 @@ pub fn read_link_csv(bytes: &[u8], choice: EncodingChoice) -> Result<LinkCsv, Cs
     let mut seen: HashMap<LinkKey, u64> = HashMap::new();
     for record in records {
         let record = record.map_err(syntax)?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record_line(&text, record.position());
         if record.len() != header.len() {
             errors.push(RowError {
                 line,
@@ -495,6 +495,17 @@ fn syntax(e: csv::Error) -> CsvError {
     }
 }
 
+/// The line (1-based) where a record starts. The parser's own position may
+/// point at the line end before the record, so line ends are skipped first.
+fn record_line(text: &str, position: Option<&csv::Position>) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    line_of(bytes, at)
+}
+
 fn line_of(bytes: &[u8], offset: usize) -> u64 {
     bytes[..offset.min(bytes.len())]
         .iter()
@@ -516,14 +527,19 @@ fn decode(bytes: &[u8], choice: EncodingChoice) -> Result<(String, CsvEncoding),
         EncodingChoice::ShiftJis => shift_jis(bytes).map(|s| (s, CsvEncoding::ShiftJis)),
         EncodingChoice::Auto => match std::str::from_utf8(bytes) {
             Ok(s) => Ok((s.to_owned(), CsvEncoding::Utf8)),
-            Err(_) => shift_jis(bytes)
+            // Neither: report the first bad byte of the reading that got
+            // further (the file is most likely in that encoding).
+            Err(utf8_error) => shift_jis(bytes)
                 .map(|s| (s, CsvEncoding::ShiftJis))
                 .map_err(|e| match e {
-                    CsvError::Encoding { offset, line, .. } => CsvError::Encoding {
-                        expected: "UTF-8 or Shift_JIS",
-                        offset,
-                        line,
-                    },
+                    CsvError::Encoding { offset, .. } => {
+                        let offset = offset.max(utf8_error.valid_up_to());
+                        CsvError::Encoding {
+                            expected: "UTF-8 or Shift_JIS",
+                            offset,
+                            line: line_of(bytes, offset),
+                        }
+                    }
                     other => other,
                 }),
         },

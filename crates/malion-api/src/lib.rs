@@ -82,3 +82,8 @@ pub use source::{
     BoxFuture, DEFAULT_LOOKBACK_DAYS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, LogPage, LogQuery,
     LogSource, PageCursor, collect_since, lookback_since,
 };
+
+/// The README's quickstart, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

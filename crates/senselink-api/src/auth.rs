@@ -54,6 +54,51 @@ pub fn sign(timestamp_ms: i64, app_secret: &SecretString) -> String {
     format!("{:x}", md5.finalize())
 }
 
+/// How far a timestamp may be from the server's clock: SenseLink refuses a
+/// difference of 30 minutes or more.
+pub const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(30);
+
+/// Why [`verify`] refused a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The timestamp is not a decimal number of milliseconds.
+    #[error("the timestamp is not a number of milliseconds")]
+    BadTimestamp,
+    /// The timestamp is [`MAX_CLOCK_SKEW`] or more away from now.
+    #[error("the timestamp is 30 minutes or more away from the server's clock")]
+    Expired,
+    /// The signature does not match the timestamp and the secret.
+    #[error("the signature does not match")]
+    Mismatch,
+}
+
+/// Checks a `timestamp` / `sign` pair as SenseLink does, for a fake server:
+/// the timestamp must be within [`MAX_CLOCK_SKEW`] of `now`, and `sign` must
+/// equal [`sign`]`(timestamp, app_secret)` (compared case-insensitively).
+///
+/// # Errors
+/// [`SignatureError`] saying what is wrong (never the expected signature).
+pub fn verify(
+    timestamp: &str,
+    signature: &str,
+    app_secret: &SecretString,
+    now: DateTime<Utc>,
+) -> Result<(), SignatureError> {
+    let ms: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| SignatureError::BadTimestamp)?;
+    let skew = (now.timestamp_millis() - ms).abs();
+    if skew >= MAX_CLOCK_SKEW.num_milliseconds() {
+        return Err(SignatureError::Expired);
+    }
+    if !sign(ms, app_secret).eq_ignore_ascii_case(signature.trim()) {
+        return Err(SignatureError::Mismatch);
+    }
+    Ok(())
+}
+
 /// Signs every request with the app key and secret issued in SenseLink's
 /// オープンプラットフォーム screen.
 ///
@@ -171,6 +216,36 @@ mod tests {
         assert_eq!(
             sign(1_700_000_000_000, &SecretString::from("test-secret")),
             "c85d50e204dcd232bc6c0008dadfdad5"
+        );
+    }
+
+    #[test]
+    fn verify_checks_skew_and_signature() {
+        let secret = SecretString::from("test-secret");
+        let at = |ms: i64| Utc.timestamp_millis_opt(ms).unwrap();
+        let good = "c85d50e204dcd232bc6c0008dadfdad5";
+        let ts = "1700000000000";
+        assert_eq!(verify(ts, good, &secret, at(1_700_000_000_000)), Ok(()));
+        assert_eq!(
+            verify(
+                ts,
+                &good.to_uppercase(),
+                &secret,
+                at(1_700_000_000_000 + 29 * 60_000)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            verify(ts, good, &secret, at(1_700_000_000_000 - 30 * 60_000)),
+            Err(SignatureError::Expired)
+        );
+        assert_eq!(
+            verify(ts, "0".repeat(32).as_str(), &secret, at(1_700_000_000_000)),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify("soon", good, &secret, at(1_700_000_000_000)),
+            Err(SignatureError::BadTimestamp)
         );
     }
 

@@ -71,7 +71,7 @@ mod client;
 mod error;
 pub mod models;
 
-pub use auth::{AuthPlacement, Signer, sign};
+pub use auth::{AuthPlacement, SignatureError, Signer, sign, verify};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_PAGES, ENV_APP_KEY, ENV_APP_SECRET,
     ENV_BASE_URL, ENV_FLAVOR, Flavor, FormEncoding, MAX_PAGE_SIZE, Paths,

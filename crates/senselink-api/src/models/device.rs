@@ -51,3 +51,24 @@ pub struct Device {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+impl Device {
+    /// A device with an ID and nothing else (for fakes and tests).
+    pub fn new(id: DeviceId) -> Self {
+        Self {
+            id,
+            name: None,
+            ldid: None,
+            location: None,
+            description: None,
+            direction: None,
+            state: None,
+            ip: None,
+            type_id: None,
+            type_name: None,
+            create_at: None,
+            update_at: None,
+            extra: Map::new(),
+        }
+    }
+}

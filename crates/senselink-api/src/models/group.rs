@@ -28,6 +28,19 @@ pub struct Group {
     pub extra: Map<String, Value>,
 }
 
+impl Group {
+    /// A group with an ID and a name (for fakes and tests).
+    pub fn new(id: GroupId, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: Some(name.into()),
+            group_type: None,
+            remark: None,
+            extra: Map::new(),
+        }
+    }
+}
+
 /// A group to create (`POST /api/v1/group`). The form field names other than
 /// `name` are not documented publicly (provisional).
 #[derive(Debug, Clone, PartialEq, Eq)]

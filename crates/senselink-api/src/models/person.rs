@@ -90,6 +90,30 @@ pub struct Person {
 }
 
 impl Person {
+    /// A person with an ID and nothing else (for fakes and tests; set the
+    /// other public fields as needed).
+    pub fn new(id: PersonId) -> Self {
+        Self {
+            id,
+            name: None,
+            job_number: None,
+            person_type: None,
+            birthday: None,
+            entry_time: None,
+            mail: None,
+            ic_number: None,
+            mobile: None,
+            gender: None,
+            groups: Vec::new(),
+            remark: None,
+            position: None,
+            location: None,
+            department_id: None,
+            avatar: None,
+            extra: Map::new(),
+        }
+    }
+
     /// [`birthday`](Self::birthday) read as a date (its first ten characters
     /// as `yyyy-MM-dd`), when it is one.
     pub fn birthday_date(&self) -> Option<NaiveDate> {

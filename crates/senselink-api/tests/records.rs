@@ -10,6 +10,7 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
@@ -188,7 +189,7 @@ async fn on_premises_reads_v3_with_its_paging_fields() {
 /// Serves pages of record IDs by the `page` parameter, counting calls.
 struct Pages {
     pages: Vec<Vec<i64>>,
-    calls: AtomicUsize,
+    calls: Arc<AtomicUsize>,
 }
 
 impl Respond for Pages {
@@ -201,16 +202,19 @@ impl Respond for Pages {
     }
 }
 
-async fn serve_pages(server: &MockServer, pages: Vec<Vec<i64>>) {
+/// Mounts a [`Pages`] responder; returns its call counter.
+async fn serve_pages(server: &MockServer, pages: Vec<Vec<i64>>) -> Arc<AtomicUsize> {
+    let calls = Arc::new(AtomicUsize::new(0));
     Mock::given(method("GET"))
         .and(path("/api/v5/record/list"))
         .and(query_param("size", "2"))
         .respond_with(Pages {
             pages,
-            calls: AtomicUsize::new(0),
+            calls: calls.clone(),
         })
         .mount(server)
         .await;
+    calls
 }
 
 async fn pages_asked(server: &MockServer) -> Vec<u32> {
@@ -250,12 +254,13 @@ fn ids(records: &[Record]) -> Vec<i64> {
 #[tokio::test]
 async fn the_stream_reads_three_pages_and_stops_on_the_short_one() {
     let server = common::server().await;
-    serve_pages(&server, vec![vec![1, 2], vec![3, 4], vec![5], vec![6, 7]]).await;
+    let calls = serve_pages(&server, vec![vec![1, 2], vec![3, 4], vec![5], vec![6, 7]]).await;
     let client = common::client(&server);
     let (records, err) = drain(&client).await;
     assert!(err.is_none(), "{err:?}");
     assert_eq!(ids(&records), vec![1, 2, 3, 4, 5]);
     assert_eq!(pages_asked(&server).await, vec![1, 2, 3]);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 
     // `all()` gives the same.
     let all = client

@@ -14,8 +14,10 @@
 
 pub mod punch;
 pub mod rules;
+pub mod schedule;
 pub mod time;
 
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+pub use schedule::{Schedule, TargetDay};
 pub use time::DayBorder;

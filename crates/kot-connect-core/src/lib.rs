@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod punch;
+pub mod report;
 pub mod rules;
 pub mod schedule;
 pub mod time;

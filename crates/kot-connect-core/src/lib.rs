@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod employee_sync;
 pub mod punch;
 pub mod report;
 pub mod rules;

@@ -39,6 +39,23 @@
 //! - 従業員番号 are compared exactly, after trimming surrounding
 //!   whitespace; names and e-mails after trimming too.
 //!
+//! ```
+//! use chrono::NaiveDate;
+//! use kot_connect_core::employee_sync::plan_employee_sync;
+//! # fn employees() -> Vec<kot_api::models::Employee> { vec![] }
+//! # fn persons() -> Vec<kot_connect_core::SenseLinkPerson> { vec![] }
+//!
+//! let today = NaiveDate::from_ymd_opt(2024, 4, 1).unwrap();
+//! let plan = plan_employee_sync(&employees(), &persons(), today);
+//! for person in &plan.create {
+//!     println!("create {} {}", person.job_number, person.name);
+//! }
+//! for update in &plan.update {
+//!     let fields: Vec<&str> = update.changed.iter().map(|f| f.api_name()).collect();
+//!     println!("update {}: {}", update.id, fields.join(", "));
+//! }
+//! ```
+//!
 //! Every list is sorted (by 従業員番号, then person id) so that the same
 //! inputs always give the same plan.
 

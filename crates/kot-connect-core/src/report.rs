@@ -13,6 +13,27 @@
 //!   its cells are neutralised against formula injection
 //!   ([`neutralise_cell`]).
 
+//!
+//! ```
+//! use kot_connect_core::report::{FailureReason, FailureRow, failure_csv};
+//! use kot_connect_core::{EmployeeCode, PunchKind};
+//!
+//! let row = FailureRow {
+//!     employee: Some(EmployeeCode::new("2022")),
+//!     kind: Some(PunchKind::ClockIn),
+//!     at: None,
+//!     reason: FailureReason::AlreadyPunched {
+//!         employee: EmployeeCode::new("2022"),
+//!         kind: PunchKind::ClockIn,
+//!     },
+//!     source: None,
+//! };
+//! assert_eq!(row.message_ja(), "従業員コード:2022 の出勤は既に打刻済みです");
+//! let bytes = failure_csv(&[row])?;
+//! assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+//! # Ok::<(), kot_connect_core::report::ReportError>(())
+//! ```
+
 use std::borrow::Cow;
 use std::fmt;
 use std::io;

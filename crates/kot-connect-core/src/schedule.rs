@@ -11,6 +11,20 @@
 //! 17:00). Schedules never read the machine's clock or zone: the caller
 //! passes "now".
 //!
+//! ```
+//! use chrono::{FixedOffset, TimeZone};
+//! use kot_connect_core::{Schedule, TargetDay};
+//!
+//! let jst = FixedOffset::east_opt(9 * 3600).unwrap();
+//! let schedule = Schedule::daily(9, TargetDay::PreviousDay)?;
+//! let after = jst.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap();
+//! // 09:00 is inside 08:30-10:00: the run moves to 10:00.
+//! let run = schedule.next_run(&after).unwrap();
+//! assert_eq!(run, jst.with_ymd_and_hms(2026, 3, 10, 10, 0, 0).unwrap());
+//! assert_eq!(schedule.target_date(&run), chrono::NaiveDate::from_ymd_opt(2026, 3, 9));
+//! # Ok::<(), kot_connect_core::schedule::InvalidSchedule>(())
+//! ```
+//!
 //! In TOML:
 //!
 //! ```toml

@@ -18,6 +18,29 @@
 //! When the integration starts in the middle of a month, the whole current
 //! month is synced ([`fetch_window`]).
 //!
+//! ```
+//! use chrono::{FixedOffset, TimeZone};
+//! use kot_connect_core::rules::cyzen::{CyzenRule, StatusPress, StatusType, fetch_window};
+//! use kot_connect_core::{DayBorder, EmployeeCode, PunchKind};
+//!
+//! let jst = FixedOffset::east_opt(9 * 3600).unwrap();
+//! let now = jst.with_ymd_and_hms(2024, 6, 17, 12, 0, 0).unwrap();
+//! // First run: fetch from 2024-06-01 00:00 JST.
+//! let window = fetch_window(&now, None);
+//! assert_eq!(window.from, jst.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap());
+//!
+//! let press = StatusPress {
+//!     history_id: "h1".into(),
+//!     employee: EmployeeCode::new("U000123"),
+//!     status_type: StatusType::WorkStart,
+//!     status_name: "出勤".into(),
+//!     pressed_at: jst.with_ymd_and_hms(2024, 6, 3, 7, 51, 0).unwrap(),
+//!     location: None,
+//! };
+//! let out = CyzenRule::default().apply(&[press], &DayBorder::MIDNIGHT);
+//! assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+//! ```
+//!
 //! The JSON name of cyzen's status *type* field is not public (see the
 //! crate's `## Provisional` section): this module takes a [`StatusType`]
 //! that the cyzen client fills in however the wire spells it.

@@ -20,6 +20,16 @@
 //! case-insensitive. Nothing else is accepted: `出勤します` or `in!` is not a
 //! command, so ordinary chat never punches by accident.
 //!
+//! ```
+//! use kot_connect_core::PunchKind;
+//! use kot_connect_core::rules::wowtalk::parse_command;
+//!
+//! assert_eq!(parse_command("　出勤　"), Some(PunchKind::ClockIn));
+//! assert_eq!(parse_command("Clock-Out"), Some(PunchKind::ClockOut));
+//! assert_eq!(parse_command("ｂａｃｋ"), Some(PunchKind::BreakEnd));
+//! assert_eq!(parse_command("おはようございます"), None);
+//! ```
+//!
 //! WowTalk's bot message format is not public (see the crate's
 //! `## Provisional` section): this module takes a plain [`ChatMessage`] that
 //! the WowTalk client fills in.

@@ -45,7 +45,7 @@
 //! crate's `## Provisional` section): this module takes a [`StatusType`]
 //! that the cyzen client fills in however the wire spells it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -225,11 +225,11 @@ impl CyzenRule {
         let mut sorted: Vec<&StatusPress> = presses.iter().collect();
         sorted.sort_by(|a, b| canonical_order(a, b));
 
-        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut out = RuleOutput::default();
         for press in sorted {
             let source = press.source();
-            let reason = if seen.insert(press.history_id.as_str(), ()).is_some() {
+            let reason = if !seen.insert(press.history_id.as_str()) {
                 Some(IgnoreReason::Duplicate {
                     kept: source.clone(),
                 })

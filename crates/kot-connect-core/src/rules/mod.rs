@@ -9,6 +9,9 @@
 //! Rules never read the machine's clock or time zone: work dates come from
 //! [`DayBorders`] in JST.
 
+pub mod cyzen;
+pub mod wowtalk;
+
 use std::collections::HashMap;
 use std::fmt;
 
@@ -77,6 +80,9 @@ pub enum IgnoreReason {
     OutsideWindow,
     /// A chat message that is not a punch command.
     NotACommand,
+    /// The user is not enabled for the KOT integration in the source
+    /// (cyzen's per-user 「KING OF TIME連携」 switch is 「無効」).
+    NotEnabled,
 }
 
 impl fmt::Display for IgnoreReason {
@@ -90,6 +96,9 @@ impl fmt::Display for IgnoreReason {
             IgnoreReason::Duplicate { kept } => write!(f, "duplicate of {kept}"),
             IgnoreReason::OutsideWindow => f.write_str("outside the work dates of this run"),
             IgnoreReason::NotACommand => f.write_str("not a punch command"),
+            IgnoreReason::NotEnabled => {
+                f.write_str("the user is not enabled for the KING OF TIME integration")
+            }
         }
     }
 }

@@ -9,6 +9,11 @@
 //! The subject is the report's title; the body is the plain text; the
 //! failure CSV is attached as a file. lettre writes UTF-8 and encodes
 //! Japanese subjects (RFC 2047). There is no length limit to enforce.
+//!
+//! Each send opens its own SMTP connection (lettre's `pool` feature is off:
+//! a pooled transport needs a running Tokio runtime when it is built and
+//! dropped, which would make building a channel from configuration panic
+//! outside one; notifications are too rare to need a pool).
 
 use std::fmt;
 use std::net::IpAddr;

@@ -118,11 +118,13 @@
 //!
 //! # TLS and crypto
 //!
-//! One TLS stack: HTTP goes through the workspace's reqwest (`default-tls`,
-//! native-tls/OpenSSL on Linux) and SMTP through lettre's
-//! `tokio1-native-tls`. The LINE WORKS JWT is signed by jsonwebtoken's
-//! pure-Rust `rust_crypto` backend (jsonwebtoken has no OpenSSL backend;
-//! `aws_lc_rs` would add a second native crypto library).
+//! One TLS and crypto stack: rustls with aws-lc-rs. The workspace's
+//! reqwest 0.13 uses `default-tls`, which in reqwest 0.13 **is rustls with
+//! aws-lc-rs** and the platform certificate verifier (not native-tls).
+//! SMTP matches it (lettre's `tokio1-rustls`, `aws-lc-rs`,
+//! `rustls-platform-verifier`), and the LINE WORKS JWT is signed by
+//! jsonwebtoken's `aws_lc_rs` backend. Neither OpenSSL nor a second crypto
+//! library is in this crate's dependency tree.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

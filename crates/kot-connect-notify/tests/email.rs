@@ -39,7 +39,10 @@ async fn fake_smtp(rcpt_reply: &'static str) -> (u16, Arc<Mutex<Seen>>) {
             if in_data {
                 if line == "." {
                     in_data = false;
-                    write.write_all(b"250 2.0.0 Ok: queued as ABC123\r\n").await.unwrap();
+                    write
+                        .write_all(b"250 2.0.0 Ok: queued as ABC123\r\n")
+                        .await
+                        .unwrap();
                 } else {
                     let mut seen = record.lock().unwrap();
                     seen.data.push_str(&line);
@@ -98,7 +101,9 @@ async fn sends_the_report_with_the_csv_attached() {
         .await
         .unwrap();
     assert!(delivery.message_id.unwrap().contains("queued as ABC123"));
-    assert!(matches!(&delivery.attachment, AttachmentOutcome::Sent { file_id } if file_id == "failures-2026-11-21.csv"));
+    assert!(
+        matches!(&delivery.attachment, AttachmentOutcome::Sent { file_id } if file_id == "failures-2026-11-21.csv")
+    );
 
     let seen = seen.lock().unwrap();
     assert!(seen.commands[0].starts_with("EHLO "));
@@ -129,7 +134,10 @@ async fn a_summary_is_a_single_part_without_attachment() {
     assert!(matches!(delivery.attachment, AttachmentOutcome::None));
     let seen = seen.lock().unwrap();
     assert!(!seen.data.contains("multipart"));
-    assert!(seen.data.contains("Content-Type: text/plain; charset=utf-8"));
+    assert!(
+        seen.data
+            .contains("Content-Type: text/plain; charset=utf-8")
+    );
 }
 
 #[tokio::test]

@@ -53,7 +53,10 @@ async fn pushes_text_with_a_uuid_retry_key() {
         .unwrap();
     assert_eq!(delivery.message_id.as_deref(), Some("461230966842064897"));
     assert_eq!(delivery.messages, 1);
-    assert!(matches!(delivery.attachment, AttachmentOutcome::NotSupported));
+    assert!(matches!(
+        delivery.attachment,
+        AttachmentOutcome::NotSupported
+    ));
     let requests = server.received_requests().await.unwrap();
     let key = &retry_keys(&requests)[0];
     let uuid = uuid::Uuid::parse_str(key).unwrap();
@@ -161,7 +164,10 @@ async fn the_error_envelope_is_an_api_error_without_the_token() {
     let channel = channel(&server);
     let err = channel.push("x").await.unwrap_err();
     assert_eq!(err.api_code(), Some("The request body has 1 error(s)"));
-    assert!(err.to_string().contains("messages[0].text: May not be empty"));
+    assert!(
+        err.to_string()
+            .contains("messages[0].text: May not be empty")
+    );
     let mut shown = error_strings(&err);
     shown.push(format!("{channel:?}"));
     shown.push(format!("{:?}", LineChannel::builder(TOKEN, TO)));
@@ -172,15 +178,23 @@ async fn the_error_envelope_is_an_api_error_without_the_token() {
 fn long_text_is_split_into_at_most_five_messages_of_5000_utf16_units() {
     // Astral characters count 2 units each.
     let line = "😀".repeat(1_000); // 2,000 units
-    let text = vec![line.as_str(); 6].join("\n"); // ~12,000 units
+    let text = [line.as_str(); 6].join("\n"); // ~12,000 units
     let parts = LineChannel::texts(&text);
     assert_eq!(parts.len(), 3);
-    assert!(parts.iter().all(|p| Measure::Utf16.len(p) <= TEXT_LIMIT_UTF16));
+    assert!(
+        parts
+            .iter()
+            .all(|p| Measure::Utf16.len(p) <= TEXT_LIMIT_UTF16)
+    );
     assert_eq!(parts.join("\n"), text);
 
-    let huge = vec![line.as_str(); 20].join("\n");
+    let huge = [line.as_str(); 20].join("\n");
     let parts = LineChannel::texts(&huge);
     assert_eq!(parts.len(), MAX_MESSAGES);
-    assert!(parts.iter().all(|p| Measure::Utf16.len(p) <= TEXT_LIMIT_UTF16));
+    assert!(
+        parts
+            .iter()
+            .all(|p| Measure::Utf16.len(p) <= TEXT_LIMIT_UTF16)
+    );
     assert!(parts.last().unwrap().ends_with(TRUNCATION_MARKER));
 }

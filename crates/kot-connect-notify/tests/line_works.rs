@@ -107,13 +107,19 @@ async fn exchanges_a_verified_jwt_then_posts_and_201_is_success() {
         .send(&Notification::new(&report, Detail::Full))
         .await
         .unwrap();
-    assert!(matches!(delivery.attachment, AttachmentOutcome::NotSupported));
+    assert!(matches!(
+        delivery.attachment,
+        AttachmentOutcome::NotSupported
+    ));
 
     let requests = server.received_requests().await.unwrap();
     let token_request = &requests[0];
     assert_eq!(form_value(token_request, "grant_type").unwrap(), GRANT_TYPE);
     assert_eq!(form_value(token_request, "client_id").unwrap(), CLIENT_ID);
-    assert_eq!(form_value(token_request, "client_secret").unwrap(), CLIENT_SECRET);
+    assert_eq!(
+        form_value(token_request, "client_secret").unwrap(),
+        CLIENT_SECRET
+    );
     assert_eq!(form_value(token_request, "scope").unwrap(), "bot.message");
     let jwt = form_value(token_request, "assertion").unwrap();
     let data = decode(&jwt);
@@ -164,7 +170,10 @@ async fn the_token_is_cached_and_refreshed_before_it_expires() {
     clock.advance(chrono::Duration::minutes(54));
     channel.post_text("hello").await.unwrap();
     let token_hits = |requests: &[wiremock::Request]| {
-        requests.iter().filter(|r| r.url.path() == "/oauth2/v2.0/token").count()
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/oauth2/v2.0/token")
+            .count()
     };
     assert_eq!(token_hits(&server.received_requests().await.unwrap()), 1);
     // 56 minutes: inside the refresh margin, a new exchange with a new JWT.
@@ -178,7 +187,10 @@ async fn the_token_is_cached_and_refreshed_before_it_expires() {
         .nth(1)
         .map(|r| form_value(r, "assertion").unwrap())
         .unwrap();
-    assert_eq!(decode(&second_jwt).claims.iat, common::noon().timestamp() + 56 * 60);
+    assert_eq!(
+        decode(&second_jwt).claims.iat,
+        common::noon().timestamp() + 56 * 60
+    );
 }
 
 #[tokio::test]
@@ -221,7 +233,8 @@ async fn a_401_exchanges_a_new_token_once_and_sends_again() {
     mount_message(
         &server,
         ACCESS_TOKEN,
-        ResponseTemplate::new(401).set_body_string(r#"{"code":"UNAUTHORIZED","description":"Authentication failed"}"#),
+        ResponseTemplate::new(401)
+            .set_body_string(r#"{"code":"UNAUTHORIZED","description":"Authentication failed"}"#),
         1,
     )
     .await;
@@ -276,7 +289,9 @@ async fn message_errors_and_rate_limits() {
         ACCESS_TOKEN,
         ResponseTemplate::new(429)
             .insert_header("retry-after", "60")
-            .set_body_string(r#"{"code":"TOO_MANY_REQUESTS","description":"API rate limit exceeded"}"#),
+            .set_body_string(
+                r#"{"code":"TOO_MANY_REQUESTS","description":"API rate limit exceeded"}"#,
+            ),
         4,
     )
     .await;

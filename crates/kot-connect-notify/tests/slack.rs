@@ -10,7 +10,7 @@ use common::{assert_absent, error_strings, form_value, json, options, report, se
 use kot_connect_notify::channels::slack::{SECTION_TEXT_LIMIT, SlackFormat};
 use kot_connect_notify::message::TRUNCATION_MARKER;
 use kot_connect_notify::{AttachmentOutcome, Channel, Detail, Error, Notification, SlackChannel};
-use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "xoxb-test-1111-2222-slacksecret7f";

@@ -1,5 +1,5 @@
-//! E-mail over SMTP (lettre, tokio transport, TLS by native-tls like the
-//! workspace's reqwest).
+//! E-mail over SMTP (lettre, tokio transport, TLS by rustls with aws-lc-rs
+//! and the platform verifier, the same stack as the workspace's reqwest).
 //!
 //! - [`SmtpSecurity::Tls`]: implicit TLS, port 465 by default.
 //! - [`SmtpSecurity::StartTls`]: STARTTLS required, port 587 by default.

@@ -16,9 +16,8 @@
 //! (once). Concurrent sends that find no valid token wait for **one**
 //! exchange instead of each starting their own.
 //!
-//! The JWT is signed by `jsonwebtoken`'s pure-Rust `rust_crypto` backend
-//! (the workspace's TLS is native-tls/OpenSSL, for which jsonwebtoken has
-//! no backend; the pure-Rust one adds no second native crypto library).
+//! The JWT is signed by `jsonwebtoken`'s `aws_lc_rs` backend: the same
+//! aws-lc-rs that the workspace's reqwest (rustls) already links.
 //!
 //! Limits (reference `notify.md` §6.2): `content.text` is at most 2,000
 //! characters ([`TEXT_LIMIT`]), truncated with the marker; 240 requests per
@@ -302,10 +301,10 @@ fn works_error(response: &Response) -> Error {
 impl Auth {
     /// Signs a service-account JWT at `now`.
     fn jwt(&self, now: DateTime<Utc>) -> Result<String, Error> {
-        // Use the pure-Rust backend even if another crate in the build turns
-        // on jsonwebtoken's aws_lc_rs too (with both, jsonwebtoken cannot pick
-        // one by itself). A provider installed earlier by the application wins.
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+        // Name the backend explicitly: if another crate in the build turns on
+        // jsonwebtoken's rust_crypto too, jsonwebtoken cannot pick one by
+        // itself and would panic. A provider the application installed wins.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
         let iat = now.timestamp();
         let claims = Claims {
             iss: self.client_id.clone(),

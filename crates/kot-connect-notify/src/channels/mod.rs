@@ -92,7 +92,9 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    pub(crate) fn new(channel: ChannelKind, message_id: Option<String>) -> Self {
+    /// One delivered message, no attachment: what a custom [`Channel`]
+    /// returns (adjust the public fields as needed).
+    pub fn new(channel: ChannelKind, message_id: Option<String>) -> Self {
         Self {
             channel,
             message_id,

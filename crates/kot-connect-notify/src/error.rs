@@ -193,7 +193,7 @@ impl Error {
     pub fn is_transport(&self) -> bool {
         match self {
             Error::Http(e) => e.is_transport(),
-            Error::Smtp(e) => e.is_timeout() || e.is_client(),
+            Error::Smtp(e) => e.is_timeout(),
             _ => false,
         }
     }

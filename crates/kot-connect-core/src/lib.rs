@@ -12,10 +12,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod directory;
 pub mod punch;
 pub mod rules;
 pub mod time;
 
+pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use time::DayBorder;

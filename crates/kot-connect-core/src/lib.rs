@@ -13,11 +13,13 @@
 #![forbid(unsafe_code)]
 
 pub mod directory;
+pub mod matching;
 pub mod punch;
 pub mod rules;
 pub mod time;
 
 pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
+pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use time::DayBorder;

@@ -9,6 +9,9 @@
 //! Rules never read the machine's clock or time zone: work dates come from
 //! [`DayBorders`] in JST.
 
+pub mod malion;
+pub mod senselink;
+
 use std::collections::HashMap;
 use std::fmt;
 

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod directory;
+pub mod ledger;
 pub mod matching;
 pub mod punch;
 pub mod rules;
@@ -20,6 +21,7 @@ pub mod time;
 
 pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
+pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use time::DayBorder;

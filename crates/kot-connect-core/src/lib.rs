@@ -15,6 +15,7 @@
 pub mod directory;
 pub mod ledger;
 pub mod matching;
+pub mod plan;
 pub mod punch;
 pub mod rules;
 pub mod time;
@@ -23,5 +24,6 @@ pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
+pub use plan::{Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use time::DayBorder;

@@ -30,7 +30,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::senselink::for_each_work_day;
+use super::senselink::{Ranked, for_each_work_day, sort_by_employee_and_time};
 use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
@@ -181,8 +181,7 @@ impl MaLionRule {
 
     /// Applies the rule to `logs` of any work dates.
     pub fn apply(&self, logs: &[PcLog], borders: &(impl DayBorders + ?Sized)) -> RuleOutput {
-        let mut sorted: Vec<&PcLog> = logs.iter().collect();
-        sorted.sort_unstable_by(|a, b| order(a, b));
+        let sorted = sort_by_employee_and_time(logs, |l| &l.employee, |l| &l.at, tie);
         let mut out = RuleOutput {
             punches: Vec::new(),
             ignored: Vec::with_capacity(sorted.len()),
@@ -199,8 +198,8 @@ impl MaLionRule {
         out
     }
 
-    fn apply_day(&self, date: NaiveDate, day: &[&PcLog], out: &mut RuleOutput) {
-        let is_dup = |i: usize| i > 0 && day[i - 1].same_log(day[i]);
+    fn apply_day(&self, date: NaiveDate, day: &[Ranked<'_, PcLog>], out: &mut RuleOutput) {
+        let is_dup = |i: usize| i > 0 && day[i - 1].1.same_log(day[i].1);
         let (counts_in, counts_out): (EventTest, EventTest) = match self.policy {
             MaLionPolicy::LogonLogoff => (|e| *e == PcEvent::Logon, |e| *e == PcEvent::Logoff),
             MaLionPolicy::FirstLastOfDay => (
@@ -208,18 +207,18 @@ impl MaLionRule {
                 |e| !matches!(e, PcEvent::Unknown(_)),
             ),
         };
-        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].event));
+        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].1.event));
         let last_out = (0..day.len())
             .rev()
-            .find(|&i| !is_dup(i) && counts_out(&day[i].event))
+            .find(|&i| !is_dup(i) && counts_out(&day[i].1.event))
             .filter(|&i| first_in.is_none_or(|first| i > first));
         let mut kept = 0;
-        for (i, log) in day.iter().enumerate() {
+        for (i, &(_, log)) in day.iter().enumerate() {
             if is_dup(i) {
                 out.ignored.push(ignored(
                     log,
                     IgnoreReason::Duplicate {
-                        kept: day[kept].source(),
+                        kept: day[kept].1.source(),
                     },
                 ));
                 continue;
@@ -245,13 +244,11 @@ impl MaLionRule {
 
 type EventTest = fn(&PcEvent) -> bool;
 
-/// Employee, instant, PC, event, then id: duplicates are adjacent and the
-/// smallest id comes first.
-fn order(a: &PcLog, b: &PcLog) -> Ordering {
-    a.employee
-        .cmp(&b.employee)
-        .then(a.at.cmp(&b.at))
-        .then_with(|| a.computer.cmp(&b.computer))
+/// After employee and instant: PC, event, then id, so duplicates are
+/// adjacent and the smallest id comes first.
+fn tie(a: &PcLog, b: &PcLog) -> Ordering {
+    a.computer
+        .cmp(&b.computer)
         .then_with(|| a.event.cmp(&b.event))
         .then_with(|| a.id.cmp(&b.id))
 }

@@ -19,18 +19,81 @@
 //! - [`report`]: the sync log (連携ログ) as a table, and the failure report
 //!   CSV for Excel.
 //! - [`employee_sync`]: 社員情報連携, KOT employees → SenseLink persons.
+//! - [`directory`]: KOT employees by code ([`Directory`]): the employee key
+//!   at a work date, resignations, each division's day border.
+//! - [`matching`]: external ids (SenseLink 従業員番号, cyzen user code,
+//!   MaLion PC user name, WowTalk user id) → KOT employee codes, with
+//!   unmatched and ambiguous ids reported.
+//! - [`rules::senselink`] and [`rules::malion`]: which recognitions and PC
+//!   logs become 出勤 / 退勤.
+//! - [`plan`]: post, or already in KOT, already posted, duplicate,
+//!   conflict, outcome unknown; [`ledger`]: what was sent, across runs.
+//!
+//! # Quickstart
+//!
+//! ```
+//! use chrono::{NaiveDate, TimeZone};
+//! use kot_api::models::Employee;
+//! use kot_connect_core::rules::senselink::{Recognition, SenseLinkMode, SenseLinkRule, TargetDay};
+//! use kot_connect_core::{Directory, KotRecords, Ledger, MemoryLedger, Planner};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // KOT's employees (normally from `GET /employees`).
+//! let employees: Vec<Employee> = serde_json::from_str(
+//!     r#"[{"code": "2022", "key": "8b6ee646a9620b286499c3df6918c4888a97dd7bbc6a26a18743f4697a1de4b3"}]"#,
+//! )?;
+//! let directory = Directory::new(&employees);
+//!
+//! // SenseLink recognitions, matched by 従業員番号 == 従業員コード.
+//! let jst = kot_connect_core::time::jst();
+//! let records = [
+//!     Recognition::new(1, "2022", jst.with_ymd_and_hms(2021, 3, 4, 8, 59, 0).unwrap()),
+//!     Recognition::new(2, "2022", jst.with_ymd_and_hms(2021, 3, 4, 12, 0, 0).unwrap()),
+//!     Recognition::new(3, "2022", jst.with_ymd_and_hms(2021, 3, 4, 19, 5, 0).unwrap()),
+//! ];
+//! // A scheduled run on the 5th for the previous day (前日), 出勤・退勤.
+//! let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, TargetDay::PreviousDay);
+//! let run_date = NaiveDate::from_ymd_opt(2021, 3, 5).unwrap();
+//! let output = rule.apply(run_date, &records, &directory);
+//! assert_eq!(output.punches.len(), 2); // 出勤 08:59, 退勤 19:05
+//! assert_eq!(output.ignored.len(), 1); // 12:00 is neither first nor last
+//!
+//! // Employee keys, then the plan against KOT's records and the ledger.
+//! let resolved = directory.resolve_all(output.punches);
+//! assert!(resolved.failed.is_empty());
+//! let ledger = MemoryLedger::new();
+//! let plan = Planner::default().plan(&resolved.resolved, &KotRecords::new(), &ledger)?;
+//! for punch in plan.to_post() {
+//!     ledger.begin_post(punch, punch.at)?; // before the POST
+//!     // ... POST /daily-workings/timerecord/{employeeKey} ...
+//!     ledger.mark_posted(&punch.source, punch.at)?;
+//! }
+//! // Planning again posts nothing.
+//! let again = Planner::default().plan(&resolved.resolved, &KotRecords::new(), &ledger)?;
+//! assert_eq!(again.to_post().count(), 0);
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod directory;
 pub mod employee_sync;
+pub mod ledger;
+pub mod matching;
+pub mod plan;
 pub mod punch;
 pub mod report;
 pub mod rules;
 pub mod schedule;
 pub mod time;
 
+pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use employee_sync::{EmployeeSyncPlan, PersonFields, SenseLinkPerson, plan_employee_sync};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
+pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
+pub use matching::{LinkTable, MatchOutcome, Matcher};
+pub use plan::{Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use report::{FailureReason, FailureRow, SyncCounts, SyncLog, SyncStatus};
 pub use schedule::{Schedule, TargetDay};

@@ -28,7 +28,7 @@
 //!     },
 //!     source: None,
 //! };
-//! assert_eq!(row.message_ja(), "従業員コード:2022 の出勤は既に打刻済みです");
+//! assert_eq!(row.message_ja(), "従業員コード:2022 の出勤は既に打刻済みです。KING OF TIME管理画面をご確認ください。");
 //! let bytes = failure_csv(&[row])?;
 //! assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
 //! # Ok::<(), kot_connect_core::report::ReportError>(())
@@ -409,7 +409,9 @@ impl FailureReason {
                 None => format!("従業員コード:{employee} は退職済みです"),
             },
             FailureReason::AlreadyPunched { employee, kind } => {
-                format!("従業員コード:{employee} の{kind}は既に打刻済みです")
+                format!(
+                    "従業員コード:{employee} の{kind}は既に打刻済みです。KING OF TIME管理画面をご確認ください。"
+                )
             }
             FailureReason::Conflict { detail } => {
                 format!("KING OF TIME の打刻と矛盾します: {detail}")
@@ -463,7 +465,7 @@ impl FailureReason {
     pub fn advice_ja(&self) -> Option<&'static str> {
         match self {
             FailureReason::AlreadyPunched { .. } => Some(
-                "KING OF TIME管理画面をご確認ください。再度連携する場合は日別データの編集から打刻を削除してください。",
+                "再度連携する場合は、KING OF TIMEの日別データの編集から打刻を削除してください。",
             ),
             FailureReason::UnmatchedEmployee { .. } => {
                 Some("連携元のIDとKING OF TIMEの従業員コードを揃えてください。")
@@ -628,11 +630,11 @@ mod tests {
     fn already_punched_reads_like_the_manual() {
         assert_eq!(
             already("2022", PunchKind::ClockIn).message_ja(),
-            "従業員コード:2022 の出勤は既に打刻済みです"
+            "従業員コード:2022 の出勤は既に打刻済みです。KING OF TIME管理画面をご確認ください。"
         );
         assert_eq!(
             already("2020", PunchKind::ClockOut).to_string(),
-            "従業員コード:2020 の退勤は既に打刻済みです"
+            "従業員コード:2020 の退勤は既に打刻済みです。KING OF TIME管理画面をご確認ください。"
         );
         assert_eq!(
             already("2020", PunchKind::ClockOut).message_en(),
@@ -642,7 +644,7 @@ mod tests {
             already("1", PunchKind::ClockIn)
                 .advice_ja()
                 .unwrap()
-                .contains("KING OF TIME管理画面をご確認ください")
+                .contains("日別データの編集から打刻を削除")
         );
     }
 
@@ -755,7 +757,7 @@ mod tests {
                 "2022",
                 "出勤",
                 "2021/02/24 09:01:02",
-                "従業員コード:2022 の出勤は既に打刻済みです",
+                "従業員コード:2022 の出勤は既に打刻済みです。KING OF TIME管理画面をご確認ください。",
                 "senselink:101"
             ]
         );
@@ -828,7 +830,7 @@ mod tests {
                 failed: status_failed,
                 ..SyncCounts::default()
             },
-            vec!["従業員コード:2022 の出勤は既に打刻済みです".into()],
+            vec!["従業員コード:2022 の出勤は既に打刻済みです。KING OF TIME管理画面をご確認ください。".into()],
         )
     }
 
@@ -911,7 +913,7 @@ mod tests {
             assert_eq!(seps(line)[..], expected[..], "{table}");
         }
         assert!(table.contains("エラー詳細 Details"));
-        assert!(table.contains("  - 従業員コード:2022 の出勤は既に打刻済みです"));
+        assert!(table.contains("  - 従業員コード:2022 の出勤は既に打刻済みです。"));
     }
 
     #[test]

@@ -141,11 +141,12 @@ pub enum InvalidSchedule {
     Day(u8),
 }
 
-/// Which day's records a daily run syncs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// 対象データ: which day's records a run syncs, relative to the run's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetDay {
-    /// 前日: the day before the run (JST).
+    /// 前日: the day before the run (JST), e.g. daily at 3:00.
+    #[default]
     #[serde(alias = "前日")]
     PreviousDay,
     /// 当日: the day of the run (JST).
@@ -160,11 +161,21 @@ impl TargetDay {
     /// and 18:30), so the date is that of the run itself. Work dates of
     /// divisions with a later day border are the caller's concern.
     pub fn date_for<Tz: TimeZone>(self, run_at: &DateTime<Tz>) -> NaiveDate {
-        let day = run_at.with_timezone(&jst()).date_naive();
+        self.work_date(Self::run_date(run_at))
+    }
+
+    /// The work date a run on `run_date` (its JST calendar date) syncs.
+    /// The day before the earliest date chrono knows is that date itself.
+    pub fn work_date(self, run_date: NaiveDate) -> NaiveDate {
         match self {
-            TargetDay::SameDay => day,
-            TargetDay::PreviousDay => day.pred_opt().unwrap_or(day),
+            TargetDay::SameDay => run_date,
+            TargetDay::PreviousDay => run_date.pred_opt().unwrap_or(run_date),
         }
+    }
+
+    /// The JST calendar date of a run started at `instant`.
+    pub fn run_date<Tz: TimeZone>(instant: &DateTime<Tz>) -> NaiveDate {
+        instant.with_timezone(&jst()).date_naive()
     }
 
     /// The manual's label: 前日 or 当日.

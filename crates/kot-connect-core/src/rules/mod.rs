@@ -10,6 +10,8 @@
 //! [`DayBorders`] in JST.
 
 pub mod cyzen;
+pub mod malion;
+pub mod senselink;
 pub mod wowtalk;
 
 use std::collections::HashMap;

@@ -1,0 +1,497 @@
+//! The ledger: what was sent to KOT, keyed by the punch's [`SourceRef`].
+//!
+//! KOT's punch POST is not idempotent: sending it twice records two punches.
+//! The ledger is how a run knows what earlier runs did, including runs that
+//! crashed half-way. Each entry is in one [`LedgerState`]:
+//!
+//! - **Pending** `{attempts, last_error}`: wanted in KOT, not (known to be)
+//!   there. `attempts` counts POSTs begun.
+//! - **InFlight** `{attempts, since}`: a POST was begun and its outcome is
+//!   not known. The engine marks it *before* sending, so a crash or a lost
+//!   answer leaves it here: the next plan checks KOT's records of that day
+//!   before posting again (see [`crate::plan`]).
+//! - **Posted** `{attempts, kot_time}`: KOT has it, at the time KOT
+//!   answered (or the time of the matching punch found in KOT). Final.
+//!
+//! Transitions:
+//!
+//! | call | from | to |
+//! |---|---|---|
+//! | [`Ledger::record_pending`] | absent | Pending `{0, None}` (any other state: unchanged) |
+//! | [`Ledger::begin_post`] | absent, Pending | InFlight `{attempts + 1}` |
+//! | [`Ledger::mark_posted`] | Pending, InFlight | Posted |
+//! | [`Ledger::mark_failed`] | InFlight | Pending `{attempts, Some(error)}` |
+//! | [`Ledger::forget`] | any | absent |
+//!
+//! Every other call is a [`LedgerError::InvalidTransition`] (or
+//! [`LedgerError::NotFound`]) and changes nothing. `mark_failed` is only for
+//! a POST known **not** to have reached KOT (refused before sending, a 4xx
+//! answer) or one KOT's records show is absent; a timeout is not a failure.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::punch::{Punch, SourceRef};
+
+/// Where a punch stands with KOT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LedgerState {
+    /// Wanted in KOT, not sent (or sent and known to have failed).
+    Pending {
+        /// POSTs begun so far.
+        attempts: u32,
+        /// Why the last one failed.
+        last_error: Option<String>,
+    },
+    /// A POST was begun; whether KOT recorded it is unknown.
+    InFlight {
+        /// POSTs begun so far, this one included.
+        attempts: u32,
+        /// When this POST was begun.
+        since: DateTime<FixedOffset>,
+    },
+    /// KOT has it.
+    Posted {
+        /// POSTs begun (0 when it was found in KOT without posting).
+        attempts: u32,
+        /// The punch time KOT answered with, or of the punch found in KOT.
+        kot_time: DateTime<FixedOffset>,
+    },
+}
+
+impl LedgerState {
+    /// `pending`, `in_flight` or `posted`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LedgerState::Pending { .. } => "pending",
+            LedgerState::InFlight { .. } => "in_flight",
+            LedgerState::Posted { .. } => "posted",
+        }
+    }
+
+    /// POSTs begun so far.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            LedgerState::Pending { attempts, .. }
+            | LedgerState::InFlight { attempts, .. }
+            | LedgerState::Posted { attempts, .. } => *attempts,
+        }
+    }
+}
+
+impl fmt::Display for LedgerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One punch in the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// The punch as first recorded (its `source` is the entry's key).
+    pub punch: Punch,
+    /// Its state.
+    pub state: LedgerState,
+}
+
+impl LedgerEntry {
+    /// The entry's key.
+    pub fn source(&self) -> &SourceRef {
+        &self.punch.source
+    }
+}
+
+/// A ledger operation that could not be done.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// No entry for this record.
+    #[error("no ledger entry for {record}")]
+    NotFound {
+        /// The record.
+        record: SourceRef,
+    },
+    /// The entry's state does not allow the operation.
+    #[error("ledger entry {record} is {state}: cannot {action}")]
+    InvalidTransition {
+        /// The record.
+        record: SourceRef,
+        /// Its state ([`LedgerState::name`]).
+        state: &'static str,
+        /// The refused operation, e.g. `begin_post`.
+        action: &'static str,
+    },
+    /// The storage behind the ledger failed.
+    #[error("ledger storage failed")]
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl LedgerError {
+    /// `true` for [`LedgerError::InvalidTransition`].
+    pub fn is_invalid_transition(&self) -> bool {
+        matches!(self, LedgerError::InvalidTransition { .. })
+    }
+}
+
+/// The ledger's operations. Object-safe and `Send + Sync`, so an engine can
+/// hold an `Arc<dyn Ledger>`; every method takes `&self`.
+pub trait Ledger: Send + Sync {
+    /// The entry for `record`, if any.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Storage`].
+    fn get(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError>;
+
+    /// Records `punch` as wanted: a new entry is Pending; an existing entry
+    /// is returned unchanged (its punch is not replaced).
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Storage`].
+    fn record_pending(&self, punch: &Punch) -> Result<LedgerEntry, LedgerError>;
+
+    /// Marks `punch` InFlight **before** its POST is sent (creating the
+    /// entry if needed), counting one more attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::InvalidTransition`] when the entry is InFlight (its
+    /// outcome must be settled first) or Posted; [`LedgerError::Storage`].
+    fn begin_post(
+        &self,
+        punch: &Punch,
+        now: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError>;
+
+    /// Marks `record` Posted: KOT answered the POST, or KOT's records show
+    /// the punch.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::NotFound`]; [`LedgerError::InvalidTransition`] when
+    /// already Posted; [`LedgerError::Storage`].
+    fn mark_posted(
+        &self,
+        record: &SourceRef,
+        kot_time: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError>;
+
+    /// Marks an InFlight `record` Pending again with `error`: the POST is
+    /// known not to have reached KOT.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::NotFound`]; [`LedgerError::InvalidTransition`] unless
+    /// InFlight; [`LedgerError::Storage`].
+    fn mark_failed(&self, record: &SourceRef, error: &str) -> Result<LedgerEntry, LedgerError>;
+
+    /// Removes the entry of `record` (e.g. to sync again a punch an
+    /// administrator deleted in KOT), returning it.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Storage`].
+    fn forget(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError>;
+
+    /// Every entry, sorted by record.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Storage`].
+    fn entries(&self) -> Result<Vec<LedgerEntry>, LedgerError>;
+
+    /// Entries not Posted (Pending or InFlight), sorted by record: what a
+    /// run must still settle.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Storage`].
+    fn unsettled(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let mut entries = self.entries()?;
+        entries.retain(|entry| !matches!(entry.state, LedgerState::Posted { .. }));
+        Ok(entries)
+    }
+}
+
+/// An in-memory [`Ledger`] (a mutex around a sorted map). For tests and
+/// single-run programs; it forgets everything when dropped.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    entries: Mutex<BTreeMap<SourceRef, LedgerEntry>>,
+}
+
+impl MemoryLedger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<SourceRef, LedgerEntry>> {
+        // Every operation leaves the map consistent before it can panic, so
+        // a poisoned lock still guards valid data.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn invalid(entry: &LedgerEntry, action: &'static str) -> LedgerError {
+    LedgerError::InvalidTransition {
+        record: entry.punch.source.clone(),
+        state: entry.state.name(),
+        action,
+    }
+}
+
+impl Ledger for MemoryLedger {
+    fn get(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError> {
+        Ok(self.lock().get(record).cloned())
+    }
+
+    fn record_pending(&self, punch: &Punch) -> Result<LedgerEntry, LedgerError> {
+        let mut map = self.lock();
+        let entry = map
+            .entry(punch.source.clone())
+            .or_insert_with(|| LedgerEntry {
+                punch: punch.clone(),
+                state: LedgerState::Pending {
+                    attempts: 0,
+                    last_error: None,
+                },
+            });
+        Ok(entry.clone())
+    }
+
+    fn begin_post(
+        &self,
+        punch: &Punch,
+        now: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError> {
+        let mut map = self.lock();
+        let entry = map
+            .entry(punch.source.clone())
+            .or_insert_with(|| LedgerEntry {
+                punch: punch.clone(),
+                state: LedgerState::Pending {
+                    attempts: 0,
+                    last_error: None,
+                },
+            });
+        match entry.state {
+            LedgerState::Pending { attempts, .. } => {
+                entry.state = LedgerState::InFlight {
+                    attempts: attempts.saturating_add(1),
+                    since: now,
+                };
+                Ok(entry.clone())
+            }
+            _ => Err(invalid(entry, "begin_post")),
+        }
+    }
+
+    fn mark_posted(
+        &self,
+        record: &SourceRef,
+        kot_time: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError> {
+        let mut map = self.lock();
+        let entry = map.get_mut(record).ok_or_else(|| LedgerError::NotFound {
+            record: record.clone(),
+        })?;
+        match entry.state {
+            LedgerState::Pending { attempts, .. } | LedgerState::InFlight { attempts, .. } => {
+                entry.state = LedgerState::Posted { attempts, kot_time };
+                Ok(entry.clone())
+            }
+            LedgerState::Posted { .. } => Err(invalid(entry, "mark_posted")),
+        }
+    }
+
+    fn mark_failed(&self, record: &SourceRef, error: &str) -> Result<LedgerEntry, LedgerError> {
+        let mut map = self.lock();
+        let entry = map.get_mut(record).ok_or_else(|| LedgerError::NotFound {
+            record: record.clone(),
+        })?;
+        match entry.state {
+            LedgerState::InFlight { attempts, .. } => {
+                entry.state = LedgerState::Pending {
+                    attempts,
+                    last_error: Some(error.to_owned()),
+                };
+                Ok(entry.clone())
+            }
+            _ => Err(invalid(entry, "mark_failed")),
+        }
+    }
+
+    fn forget(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError> {
+        Ok(self.lock().remove(record))
+    }
+
+    fn entries(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
+        Ok(self.lock().values().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::punch::{PunchKind, SourceSystem};
+    use crate::time::jst;
+    use chrono::{NaiveDate, TimeZone};
+    use std::sync::Arc;
+
+    fn punch(id: &str) -> Punch {
+        Punch {
+            employee: "2022".into(),
+            key: Some("k".into()),
+            kind: PunchKind::ClockIn,
+            at: jst().with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap(),
+            work_date: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            source: SourceRef::new(SourceSystem::SenseLink, id),
+            location: None,
+        }
+    }
+
+    fn now(m: u32) -> DateTime<FixedOffset> {
+        jst().with_ymd_and_hms(2026, 4, 2, 3, m, 0).unwrap()
+    }
+
+    #[test]
+    fn the_happy_path_and_a_known_failure() {
+        let ledger = MemoryLedger::new();
+        let p = punch("1");
+        assert_eq!(ledger.get(&p.source).unwrap(), None);
+        let e = ledger.record_pending(&p).unwrap();
+        assert_eq!(
+            e.state,
+            LedgerState::Pending {
+                attempts: 0,
+                last_error: None
+            }
+        );
+        let e = ledger.begin_post(&p, now(0)).unwrap();
+        assert_eq!(
+            e.state,
+            LedgerState::InFlight {
+                attempts: 1,
+                since: now(0)
+            }
+        );
+        let e = ledger.mark_failed(&p.source, "HTTP 400").unwrap();
+        assert_eq!(
+            e.state,
+            LedgerState::Pending {
+                attempts: 1,
+                last_error: Some("HTTP 400".into())
+            }
+        );
+        ledger.begin_post(&p, now(1)).unwrap();
+        let e = ledger.mark_posted(&p.source, now(2)).unwrap();
+        assert_eq!(
+            e.state,
+            LedgerState::Posted {
+                attempts: 2,
+                kot_time: now(2)
+            }
+        );
+        assert!(ledger.unsettled().unwrap().is_empty());
+    }
+
+    #[test]
+    fn in_flight_survives_a_crash_and_blocks_a_second_post() {
+        let ledger = MemoryLedger::new();
+        let p = punch("1");
+        // begin_post creates the entry; the process "crashes" here.
+        ledger.begin_post(&p, now(0)).unwrap();
+        let err = ledger.begin_post(&p, now(5)).unwrap_err();
+        assert!(err.is_invalid_transition());
+        assert_eq!(
+            err.to_string(),
+            "ledger entry senselink:1 is in_flight: cannot begin_post"
+        );
+        assert_eq!(ledger.unsettled().unwrap().len(), 1);
+        // record_pending never downgrades it.
+        let e = ledger.record_pending(&p).unwrap();
+        assert_eq!(e.state.name(), "in_flight");
+    }
+
+    #[test]
+    fn found_in_kot_goes_straight_to_posted_and_posted_is_final() {
+        let ledger = MemoryLedger::new();
+        let p = punch("1");
+        ledger.record_pending(&p).unwrap();
+        let e = ledger.mark_posted(&p.source, now(0)).unwrap();
+        assert_eq!(
+            e.state,
+            LedgerState::Posted {
+                attempts: 0,
+                kot_time: now(0)
+            }
+        );
+        for result in [
+            ledger.begin_post(&p, now(1)).map(|_| ()),
+            ledger.mark_posted(&p.source, now(1)).map(|_| ()),
+            ledger.mark_failed(&p.source, "x").map(|_| ()),
+        ] {
+            assert!(result.unwrap_err().is_invalid_transition());
+        }
+        assert_eq!(ledger.get(&p.source).unwrap().unwrap().state, e.state);
+        // Pending cannot fail: nothing was sent.
+        let q = punch("2");
+        ledger.record_pending(&q).unwrap();
+        assert!(
+            ledger
+                .mark_failed(&q.source, "x")
+                .unwrap_err()
+                .is_invalid_transition()
+        );
+    }
+
+    #[test]
+    fn unknown_records_and_forget() {
+        let ledger = MemoryLedger::new();
+        let p = punch("1");
+        assert!(matches!(
+            ledger.mark_posted(&p.source, now(0)),
+            Err(LedgerError::NotFound { .. })
+        ));
+        ledger.record_pending(&punch("b")).unwrap();
+        ledger.record_pending(&punch("a")).unwrap();
+        let keys: Vec<_> = ledger
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|e| e.source().record_id.clone())
+            .collect();
+        assert_eq!(keys, ["a", "b"]);
+        assert!(ledger.forget(&punch("a").source).unwrap().is_some());
+        assert_eq!(ledger.entries().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn shared_across_threads_as_a_trait_object() {
+        let ledger: Arc<dyn Ledger> = Arc::new(MemoryLedger::new());
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let ledger = Arc::clone(&ledger);
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        let p = punch(&format!("{t}-{i}"));
+                        ledger.begin_post(&p, now(0)).unwrap();
+                        ledger.mark_posted(&p.source, now(1)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        assert_eq!(ledger.entries().unwrap().len(), 100);
+        assert!(ledger.unsettled().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,504 @@
+//! SenseLink / SenseThunder: face recognitions (認証レコード) → 出勤 / 退勤.
+//!
+//! The rule of the integration manual (「SenseThunder 連携設定マニュアル」
+//! §2.1.3): per employee and work date, the **first** recognition of the day
+//! is the clock-in (出勤) and the **last** is the clock-out (退勤). Two
+//! settings:
+//!
+//! - [`SenseLinkMode`]: 「出勤のみ連携」 ([`SenseLinkMode::ClockInOnly`]) or
+//!   「出勤・退勤の連携」 ([`SenseLinkMode::ClockInAndOut`]). With a single
+//!   recognition on a day, the second mode gives only the 出勤.
+//! - [`TargetDay`]: 「前日」 or 「当日」: which work date a scheduled run
+//!   syncs (e.g. daily at 3:00 for the previous day, daily at 23:00 for the
+//!   same day). Recognitions of other work dates are ignored as
+//!   [`IgnoreReason::OutsideWindow`].
+//!
+//! Work dates are the JST date under each employee's day border
+//! ([`DayBorders`]). Recognitions at the same instant are ordered by record
+//! id, so the result never depends on input order.
+
+pub use crate::schedule::TargetDay;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use crate::EmployeeCode;
+use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+use crate::time::jst;
+
+/// One SenseLink recognition, already matched to a KOT employee.
+///
+/// Built from the fields of a SenseLink record: `id`, the employee code its
+/// `job_number` (従業員番号) matched, and `sign_time` (epoch seconds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognition {
+    /// The record id (`id`), unique in the tenant.
+    pub id: i64,
+    /// The KOT employee code.
+    pub employee: EmployeeCode,
+    /// When the face was recognised.
+    pub at: DateTime<FixedOffset>,
+    /// Where, when the device reports it.
+    pub location: Option<Location>,
+}
+
+impl Recognition {
+    /// A recognition of `employee` at `at`.
+    pub fn new(id: i64, employee: impl Into<EmployeeCode>, at: DateTime<FixedOffset>) -> Self {
+        Recognition {
+            id,
+            employee: employee.into(),
+            at,
+            location: None,
+        }
+    }
+
+    /// A recognition from SenseLink's `sign_time` (epoch **seconds**), in
+    /// JST; `None` when the value is out of chrono's range.
+    pub fn from_sign_time(
+        id: i64,
+        employee: impl Into<EmployeeCode>,
+        sign_time: i64,
+    ) -> Option<Self> {
+        let at = jst().timestamp_opt(sign_time, 0).single()?;
+        Some(Recognition::new(id, employee, at))
+    }
+
+    fn source(&self) -> SourceRef {
+        SourceRef::new(SourceSystem::SenseLink, self.id.to_string())
+    }
+}
+
+/// 連携項目: which punches are synced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenseLinkMode {
+    /// 出勤のみ連携: only the first recognition of the day, as 出勤.
+    ClockInOnly,
+    /// 出勤・退勤の連携: the first as 出勤 and the last as 退勤.
+    #[default]
+    ClockInAndOut,
+}
+
+/// The SenseLink rule with its two settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct SenseLinkRule {
+    /// 出勤のみ or 出勤・退勤.
+    pub mode: SenseLinkMode,
+    /// 前日 or 当日.
+    pub target_day: TargetDay,
+}
+
+impl SenseLinkRule {
+    /// A rule with these settings.
+    pub fn new(mode: SenseLinkMode, target_day: TargetDay) -> Self {
+        SenseLinkRule { mode, target_day }
+    }
+
+    /// A scheduled run on `run_date` (JST): syncs the work date
+    /// [`TargetDay::work_date`] gives.
+    pub fn apply(
+        &self,
+        run_date: NaiveDate,
+        records: &[Recognition],
+        borders: &(impl DayBorders + ?Sized),
+    ) -> RuleOutput {
+        self.apply_to_work_date(self.target_day.work_date(run_date), records, borders)
+    }
+
+    /// A manual run for `work_date` (the manual's 「日付」 field).
+    pub fn apply_to_work_date(
+        &self,
+        work_date: NaiveDate,
+        records: &[Recognition],
+        borders: &(impl DayBorders + ?Sized),
+    ) -> RuleOutput {
+        let sorted =
+            sort_by_employee_and_time(records, |r| &r.employee, |r| &r.at, |a, b| a.id.cmp(&b.id));
+        let mut out = RuleOutput {
+            punches: Vec::new(),
+            ignored: Vec::with_capacity(sorted.len()),
+        };
+        for_each_work_day(
+            &sorted,
+            |r| &r.employee,
+            |r| &r.at,
+            borders,
+            |date, day| {
+                if date != work_date {
+                    for (_, r) in day {
+                        out.ignored.push(ignored(r, IgnoreReason::OutsideWindow));
+                    }
+                    return;
+                }
+                let last = day.len() - 1;
+                for (i, &(_, r)) in day.iter().enumerate() {
+                    match (i, self.mode) {
+                        (0, _) => out.punches.push(punch(r, PunchKind::ClockIn, date)),
+                        (i, SenseLinkMode::ClockInAndOut) if i == last => {
+                            out.punches.push(punch(r, PunchKind::ClockOut, date));
+                        }
+                        (i, SenseLinkMode::ClockInOnly) if i == last => {
+                            out.ignored
+                                .push(ignored(r, IgnoreReason::ClockOutNotSynced));
+                        }
+                        _ => out.ignored.push(ignored(r, IgnoreReason::NotFirstOrLast)),
+                    }
+                }
+            },
+        );
+        out
+    }
+}
+
+fn punch(r: &Recognition, kind: PunchKind, work_date: NaiveDate) -> Punch {
+    Punch {
+        employee: r.employee.clone(),
+        key: None,
+        kind,
+        at: r.at,
+        work_date,
+        source: r.source(),
+        location: r.location,
+    }
+}
+
+fn ignored(r: &Recognition, reason: IgnoreReason) -> Ignored {
+    Ignored {
+        source: r.source(),
+        employee: r.employee.clone(),
+        reason,
+    }
+}
+
+/// An item with the rank of its employee code (ranks follow code order).
+pub(crate) type Ranked<'a, T> = (u32, &'a T);
+
+/// Sorts `items` by employee code, then instant, then `tie`, cheaply: codes
+/// are ranked once (one hash per item), then compact keys are sorted, and
+/// `tie` is only consulted for one employee's items at one instant.
+pub(crate) fn sort_by_employee_and_time<'a, T>(
+    items: &'a [T],
+    employee: impl Fn(&T) -> &EmployeeCode,
+    at: impl Fn(&T) -> &DateTime<FixedOffset>,
+    tie: impl Fn(&T, &T) -> Ordering,
+) -> Vec<Ranked<'a, T>> {
+    // First-seen numbering, then renumbered in code order.
+    let mut first_seen: HashMap<&str, u32> = HashMap::new();
+    let mut seen_codes: Vec<&str> = Vec::new();
+    let mut keys: Vec<(u32, i64, u32, usize)> = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let code = employee(item).as_str();
+        let next = u32::try_from(seen_codes.len()).unwrap_or(u32::MAX);
+        let seen = *first_seen.entry(code).or_insert_with(|| {
+            seen_codes.push(code);
+            next
+        });
+        let when = at(item);
+        keys.push((seen, when.timestamp(), when.timestamp_subsec_nanos(), index));
+    }
+    let mut by_code: Vec<u32> = (0..u32::try_from(seen_codes.len()).unwrap_or(u32::MAX)).collect();
+    by_code.sort_unstable_by_key(|&seen| seen_codes[seen as usize]);
+    let mut rank_of_seen = vec![0u32; by_code.len()];
+    for (rank, &seen) in by_code.iter().enumerate() {
+        rank_of_seen[seen as usize] = u32::try_from(rank).unwrap_or(u32::MAX);
+    }
+    for key in &mut keys {
+        key.0 = rank_of_seen[key.0 as usize];
+    }
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| tie(&items[a.3], &items[b.3]))
+    });
+    keys.into_iter()
+        .map(|(rank, _, _, index)| (rank, &items[index]))
+        .collect()
+}
+
+/// Walks `sorted` (from [`sort_by_employee_and_time`]) once and calls `day`
+/// with each (work date, run of items) of one employee. The border is looked
+/// up once per employee. Every item is passed exactly once; no run is empty.
+pub(crate) fn for_each_work_day<'a, 'b, T, E, A, F>(
+    sorted: &'a [Ranked<'b, T>],
+    employee: E,
+    at: A,
+    borders: &(impl DayBorders + ?Sized),
+    mut day: F,
+) where
+    E: Fn(&T) -> &EmployeeCode,
+    A: Fn(&T) -> &DateTime<FixedOffset>,
+    F: FnMut(NaiveDate, &'a [Ranked<'b, T>]),
+{
+    let mut rest = sorted;
+    while let Some(&(rank, first)) = rest.first() {
+        let same_employee = rest
+            .iter()
+            .position(|(other, _)| *other != rank)
+            .unwrap_or(rest.len());
+        let (mine, tail) = rest.split_at(same_employee);
+        rest = tail;
+        let border = borders.border_for(employee(first));
+        let mut days = mine;
+        while let Some((_, first)) = days.first() {
+            let date = border.work_date(at(first));
+            let next_day = border.start_of(date.succ_opt().unwrap_or(date));
+            let len = days
+                .iter()
+                .position(|(_, item)| *at(item) >= next_day)
+                .unwrap_or(days.len());
+            let (today, later) = days.split_at(len.max(1));
+            day(date, today);
+            days = later;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::DayBorder;
+    use proptest::prelude::*;
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<FixedOffset> {
+        jst().with_ymd_and_hms(2026, 4, d, h, m, 0).unwrap()
+    }
+
+    fn date(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 4, d).unwrap()
+    }
+
+    type Summary = (Vec<(String, &'static str, String)>, Vec<(String, String)>);
+
+    fn summary(out: &RuleOutput) -> Summary {
+        (
+            out.punches
+                .iter()
+                .map(|p| {
+                    (
+                        p.source.record_id.clone(),
+                        p.kind.label_ja(),
+                        p.at.format("%d %H:%M").to_string(),
+                    )
+                })
+                .collect(),
+            out.ignored
+                .iter()
+                .map(|i| (i.source.record_id.clone(), i.reason.to_string()))
+                .collect(),
+        )
+    }
+
+    fn day_of_2022() -> Vec<Recognition> {
+        vec![
+            Recognition::new(3, "2022", at(2, 12, 10)),
+            Recognition::new(1, "2022", at(2, 8, 55)),
+            Recognition::new(4, "2022", at(2, 18, 5)),
+            Recognition::new(2, "2022", at(2, 9, 1)),
+        ]
+    }
+
+    #[test]
+    fn clock_in_and_out_takes_first_and_last_of_the_day() {
+        let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, TargetDay::PreviousDay);
+        // Run on the 3rd at 3:00, 前日: the 2nd.
+        let out = rule.apply(date(3), &day_of_2022(), &DayBorder::MIDNIGHT);
+        let (punches, ignored) = summary(&out);
+        assert_eq!(
+            punches,
+            [
+                ("1".into(), "出勤", "02 08:55".into()),
+                ("4".into(), "退勤", "02 18:05".into())
+            ]
+        );
+        let reasons: Vec<_> = ignored.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(reasons, ["2", "3"]);
+        assert!(
+            out.ignored
+                .iter()
+                .all(|i| i.reason == IgnoreReason::NotFirstOrLast)
+        );
+        assert!(
+            out.punches
+                .iter()
+                .all(|p| p.work_date == date(2) && p.key.is_none())
+        );
+    }
+
+    #[test]
+    fn clock_in_only_never_sends_the_clock_out() {
+        let rule = SenseLinkRule::new(SenseLinkMode::ClockInOnly, TargetDay::SameDay);
+        // Run on the 2nd at 23:00, 当日.
+        let out = rule.apply(date(2), &day_of_2022(), &DayBorder::MIDNIGHT);
+        assert_eq!(out.punches.len(), 1);
+        assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+        assert_eq!(out.punches[0].source.record_id, "1");
+        let last = out
+            .ignored
+            .iter()
+            .find(|i| i.source.record_id == "4")
+            .unwrap();
+        assert_eq!(last.reason, IgnoreReason::ClockOutNotSynced);
+        assert_eq!(out.ignored.len(), 3);
+    }
+
+    #[test]
+    fn a_single_recognition_is_only_the_clock_in() {
+        let rule = SenseLinkRule::default();
+        let out = rule.apply_to_work_date(
+            date(2),
+            &[Recognition::new(9, "2021", at(2, 9, 0))],
+            &DayBorder::MIDNIGHT,
+        );
+        assert_eq!(out.punches.len(), 1);
+        assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+        assert!(out.ignored.is_empty());
+    }
+
+    #[test]
+    fn previous_and_same_day_choose_the_window() {
+        let records = vec![
+            Recognition::new(1, "2020", at(1, 9, 0)),
+            Recognition::new(2, "2020", at(2, 9, 0)),
+            Recognition::new(3, "2020", at(3, 9, 0)),
+        ];
+        for (target, kept) in [(TargetDay::PreviousDay, "2"), (TargetDay::SameDay, "3")] {
+            let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, target);
+            let out = rule.apply(date(3), &records, &DayBorder::MIDNIGHT);
+            assert_eq!(out.punches.len(), 1, "{target:?}");
+            assert_eq!(out.punches[0].source.record_id, kept);
+            assert_eq!(out.ignored.len(), 2);
+            assert!(
+                out.ignored
+                    .iter()
+                    .all(|i| i.reason == IgnoreReason::OutsideWindow)
+            );
+        }
+        assert_eq!(TargetDay::PreviousDay.label_ja(), "前日");
+        assert_eq!(
+            TargetDay::run_date(&chrono::Utc.with_ymd_and_hms(2026, 4, 2, 18, 0, 0).unwrap()),
+            date(3)
+        );
+    }
+
+    #[test]
+    fn ties_at_one_instant_are_broken_by_record_id() {
+        let records = vec![
+            Recognition::new(20, "1", at(2, 9, 0)),
+            Recognition::new(10, "1", at(2, 9, 0)),
+            Recognition::new(30, "1", at(2, 9, 0)),
+        ];
+        let out =
+            SenseLinkRule::default().apply_to_work_date(date(2), &records, &DayBorder::MIDNIGHT);
+        assert_eq!(out.punches[0].source.record_id, "10");
+        assert_eq!(out.punches[1].source.record_id, "30");
+        assert_eq!(out.ignored[0].source.record_id, "20");
+    }
+
+    #[test]
+    fn sign_time_is_epoch_seconds_in_jst() {
+        // The reference's example: 1607397229 = 2020-12-08 12:13:49 JST.
+        let r = Recognition::from_sign_time(1392523, "2022", 1_607_397_229).unwrap();
+        assert_eq!(r.at.to_rfc3339(), "2020-12-08T12:13:49+09:00");
+        assert!(Recognition::from_sign_time(1, "x", i64::MAX).is_none());
+    }
+
+    #[test]
+    fn work_dates_around_midnight_and_a_five_oclock_border() {
+        let five: DayBorder = "05:00".parse().unwrap();
+        let records = vec![
+            Recognition::new(1, "7", at(2, 23, 59)),
+            Recognition::new(2, "7", at(3, 0, 0)),
+            Recognition::new(3, "7", at(3, 4, 59)),
+            Recognition::new(4, "7", at(3, 5, 0)),
+        ];
+        let rule = SenseLinkRule::default();
+        // With a 05:00 border, 23:59, 00:00 and 04:59 belong to the 2nd.
+        let out = rule.apply_to_work_date(date(2), &records, &five);
+        let (punches, _) = summary(&out);
+        assert_eq!(
+            punches,
+            [
+                ("1".into(), "出勤", "02 23:59".into()),
+                ("3".into(), "退勤", "03 04:59".into())
+            ]
+        );
+        assert_eq!(out.ignored.len(), 2);
+        let out = rule.apply_to_work_date(date(3), &records, &five);
+        assert_eq!(out.punches.len(), 1);
+        assert_eq!(out.punches[0].source.record_id, "4");
+        // At midnight, 00:00 starts the 3rd.
+        let out = rule.apply_to_work_date(date(3), &records, &DayBorder::MIDNIGHT);
+        let ids: Vec<_> = out
+            .punches
+            .iter()
+            .map(|p| p.source.record_id.as_str())
+            .collect();
+        assert_eq!(ids, ["2", "4"]);
+    }
+
+    fn arb_records() -> impl Strategy<Value = Vec<Recognition>> {
+        proptest::collection::vec((0i64..60, 0u8..4, 0i64..(4 * 24 * 60)), 0..60).prop_map(|rows| {
+            let base = at(1, 0, 0);
+            rows.into_iter()
+                .enumerate()
+                .map(|(n, (id_hi, who, minute))| {
+                    // Unique ids; some share an instant.
+                    Recognition::new(
+                        id_hi * 1000 + n as i64,
+                        format!("{who}"),
+                        base + chrono::Duration::minutes(minute),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn every_record_is_accounted_for_exactly_once(
+            records in arb_records(),
+            clock_in_only in any::<bool>(),
+            day in 1u32..5,
+            border_hour in 0u32..7,
+        ) {
+            let border = DayBorder::new(chrono::NaiveTime::from_hms_opt(border_hour, 0, 0).unwrap());
+            let mode = if clock_in_only { SenseLinkMode::ClockInOnly } else { SenseLinkMode::ClockInAndOut };
+            let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border);
+            let mut seen: Vec<String> = out.punches.iter().map(|p| p.source.record_id.clone())
+                .chain(out.ignored.iter().map(|i| i.source.record_id.clone()))
+                .collect();
+            seen.sort();
+            let mut all: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+            all.sort();
+            prop_assert_eq!(seen, all);
+            for p in &out.punches {
+                prop_assert_eq!(p.work_date, date(day));
+                prop_assert_eq!(border.work_date(&p.at), date(day));
+            }
+        }
+
+        #[test]
+        fn input_order_does_not_change_the_result(
+            records in arb_records(),
+            seed in any::<u64>(),
+        ) {
+            let mut shuffled = records.clone();
+            // A deterministic permutation from the seed.
+            let n = shuffled.len();
+            for i in (1..n).rev() {
+                let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            let five: DayBorder = "05:00".parse().unwrap();
+            let rule = SenseLinkRule::default();
+            prop_assert_eq!(
+                rule.apply_to_work_date(date(2), &records, &five),
+                rule.apply_to_work_date(date(2), &shuffled, &five)
+            );
+        }
+    }
+}

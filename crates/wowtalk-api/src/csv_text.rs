@@ -268,14 +268,30 @@ impl CsvIn {
             .iter()
             .map(|h| unguard(h).trim().to_owned())
             .collect();
+        // The line a record starts on, counted from its byte offset (the
+        // reader's own line count is off by one after CRLF line ends).
+        let line_at = |position: Option<&csv::Position>, fallback: u64| -> u64 {
+            let Some(p) = position else {
+                return fallback;
+            };
+            let bytes = text.as_bytes();
+            let mut start = usize::try_from(p.byte())
+                .unwrap_or(bytes.len())
+                .min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            let newlines = bytes[..start].iter().filter(|b| **b == b'\n').count();
+            u64::try_from(newlines).map_or(fallback, |n| n + 1)
+        };
         let mut records = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
-            let line = reader.position().line() + 1;
+            let fallback = reader.position().line() + 1;
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(line, |p| p.line());
+                    let line = line_at(record.position(), fallback);
                     let values: Vec<String> =
                         record.iter().map(|v| unguard(v).to_owned()).collect();
                     if values.iter().all(|v| v.trim().is_empty()) {
@@ -284,7 +300,7 @@ impl CsvIn {
                     records.push(Ok((line, values)));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(line, |p| p.line());
+                    let line = line_at(e.position(), fallback);
                     records.push(Err((line, e.to_string())));
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;

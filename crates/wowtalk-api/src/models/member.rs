@@ -103,7 +103,8 @@ pub struct MemberRow {
     pub birth_date: Option<NaiveDate>,
     /// 性別: gender, as the template spells it (its values are not public).
     pub gender: Option<String>,
-    /// Columns after 性別, kept in order: `(header, value)`.
+    /// Columns after 性別, kept in order: `(header, value)`; empty cells are
+    /// left out.
     pub extra: Vec<(String, String)>,
 }
 
@@ -252,8 +253,11 @@ pub fn read_members(bytes: &[u8], encoding: InputEncoding) -> Result<Vec<MemberR
             role: cell(11).map(RoleName::new),
             birth_date,
             gender: cell(13),
+            // An empty extra cell is the same as no value (as for the
+            // template's own columns).
             extra: extra
                 .iter()
+                .filter(|i| !values[**i].is_empty())
                 .map(|i| (csv.headers[*i].clone(), values[*i].clone()))
                 .collect(),
         });

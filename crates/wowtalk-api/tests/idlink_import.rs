@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use common::{codes, fixture, jst, noon, users};
 use kot_api::models::EmployeeCode;
 use kot_connect_http::Clock;
@@ -324,7 +324,17 @@ fn the_import_is_refused_inside_the_time_bands_at_the_exact_boundaries() {
                 let err = result.unwrap_err();
                 assert!(err.is_time_band(), "{at}: {err:?}");
                 assert_eq!(err.reopens_at(), Some(reopens), "{at}");
-                assert!(err.to_string().contains("ID連携"), "{err}");
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "ID連携 refused: the ID-link import is not available during KOT's prohibited time band {} JST; it reopens at {reopens}",
+                        if reopens.hour() == 10 {
+                            "08:30-10:00"
+                        } else {
+                            "17:30-18:30"
+                        }
+                    )
+                );
             }
         }
     }

@@ -19,7 +19,7 @@ use crate::csv_text::{CsvIn, CsvOut, DetectedEncoding, InputEncoding, WriteOptio
 use crate::models::WowTalkUserId;
 
 /// The name the time-band refusal gives the import.
-pub const IMPORT_OPERATION: &str = "WowTalk ID連携 (ID-link import)";
+pub const IMPORT_OPERATION: &str = "the ID-link import";
 
 /// The KOT employees an import may link to (from `GET /employees`, cached
 /// outside the time bands).
@@ -54,11 +54,6 @@ macro_rules! directory_impls {
         impl<V> $trait for BTreeMap<$key, V> {
             fn $method(&self, key: &$key) -> bool {
                 self.contains_key(key)
-            }
-        }
-        impl $trait for [$key] {
-            fn $method(&self, key: &$key) -> bool {
-                self.contains(key)
             }
         }
         impl $trait for Vec<$key> {

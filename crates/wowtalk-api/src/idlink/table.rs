@@ -247,6 +247,10 @@ impl LinkTable {
     /// Writes the table as the ID-link CSV: a header with the layout's first
     /// names, then one row per link, ordered by WowTalk user ID.
     ///
+    /// [`LinkTable::from_csv`] (or an import) gives the same table back, as
+    /// long as no ID is empty or has surrounding whitespace: readers trim
+    /// cells, so an import never produces such IDs.
+    ///
     /// # Errors
     /// [`Error::Unmappable`] when a value cannot be written in the chosen
     /// encoding; a configuration error when the layout has no column name.

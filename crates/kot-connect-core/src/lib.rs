@@ -93,7 +93,9 @@ pub use employee_sync::{EmployeeSyncPlan, PersonFields, SenseLinkPerson, plan_em
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
-pub use plan::{Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner};
+pub use plan::{
+    ConflictPolicy, Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner,
+};
 pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 pub use report::{FailureReason, FailureRow, SyncCounts, SyncLog, SyncStatus};
 pub use schedule::{Schedule, TargetDay};

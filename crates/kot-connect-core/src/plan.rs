@@ -339,11 +339,29 @@ impl Plan {
     }
 }
 
+/// Whether a second 出勤 or 退勤 of another time on the same work date is
+/// held back as a [`Decision::Conflict`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    /// One 出勤 and one 退勤 per employee and work date: another time is a
+    /// conflict (SenseLink's and MaLion's first/last rules, where a second
+    /// one means someone punched by hand).
+    #[default]
+    OneClockInAndOutPerDay,
+    /// Every punch is posted (cyzen: the manual syncs every press, repeats
+    /// included). Equal punches are still recognised as already there.
+    PostEvery,
+}
+
 /// Makes plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Planner {
     /// What counts as the same punch.
     pub equivalence: Equivalence,
+    /// Whether a second 出勤/退勤 of the day is a conflict.
+    #[serde(default)]
+    pub conflicts: ConflictPolicy,
 }
 
 /// A punch this plan already accounts for, on its day.
@@ -356,7 +374,16 @@ struct Kept<'a> {
 impl Planner {
     /// A planner with `equivalence`.
     pub fn new(equivalence: Equivalence) -> Self {
-        Planner { equivalence }
+        Planner {
+            equivalence,
+            conflicts: ConflictPolicy::default(),
+        }
+    }
+
+    /// The same planner with another conflict policy.
+    pub fn with_conflicts(mut self, conflicts: ConflictPolicy) -> Self {
+        self.conflicts = conflicts;
+        self
     }
 
     /// Decides every punch of `desired`.
@@ -467,7 +494,9 @@ impl Planner {
         {
             return Decision::OutcomeUnknown;
         }
-        if matches!(punch.kind, PunchKind::ClockIn | PunchKind::ClockOut) {
+        if self.conflicts == ConflictPolicy::OneClockInAndOutPerDay
+            && matches!(punch.kind, PunchKind::ClockIn | PunchKind::ClockOut)
+        {
             let mut existing: Vec<DateTime<FixedOffset>> = in_kot
                 .iter()
                 .filter(|e| e.kind == Some(punch.kind))
@@ -585,6 +614,44 @@ mod tests {
             exact.items[0].decision,
             Decision::Conflict { existing: vec![a] }
         );
+    }
+
+    #[test]
+    fn post_every_sends_a_second_clock_in_but_still_knows_an_equal_one() {
+        let mut kot = KotRecords::new();
+        kot.add(existing("7", PunchKind::ClockIn, at(9, 0, 0)));
+        let desired = [
+            punch("again", "7", PunchKind::ClockIn, at(9, 10, 0)),
+            punch("same", "7", PunchKind::ClockIn, at(9, 0, 30)),
+        ];
+        let planner = Planner::default().with_conflicts(ConflictPolicy::PostEvery);
+        let plan = planner.plan(&desired, &kot, &MemoryLedger::new()).unwrap();
+        let by_source = |id: &str| {
+            plan.items
+                .iter()
+                .find(|i| i.punch.source.record_id == id)
+                .map(|i| i.decision.clone())
+                .unwrap()
+        };
+        assert_eq!(by_source("again"), Decision::Post);
+        assert_eq!(
+            by_source("same"),
+            Decision::AlreadyInKot {
+                kot_time: at(9, 0, 0)
+            }
+        );
+        let strict = Planner::default()
+            .plan(&desired, &kot, &MemoryLedger::new())
+            .unwrap();
+        assert!(matches!(
+            strict
+                .items
+                .iter()
+                .find(|i| i.punch.source.record_id == "again")
+                .unwrap()
+                .decision,
+            Decision::Conflict { .. }
+        ));
     }
 
     #[test]

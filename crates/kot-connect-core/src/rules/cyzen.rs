@@ -266,7 +266,7 @@ impl CyzenRule {
                 }),
             }
         }
-        sort_output(&mut out);
+        out.sort();
         out
     }
 }
@@ -286,23 +286,6 @@ fn canonical_order(a: &StatusPress, b: &StatusPress) -> std::cmp::Ordering {
             (Some(_), None) => std::cmp::Ordering::Greater,
             (Some((la, oa)), Some((lb, ob))) => la.total_cmp(&lb).then(oa.total_cmp(&ob)),
         })
-}
-
-/// Orders punches by employee, time, source and ignored records by source,
-/// employee (and reason, for the Duplicate copies of one record).
-pub(crate) fn sort_output(out: &mut RuleOutput) {
-    out.punches.sort_by(|a, b| {
-        a.employee
-            .cmp(&b.employee)
-            .then(a.at.cmp(&b.at))
-            .then_with(|| a.source.cmp(&b.source))
-    });
-    out.ignored.sort_by(|a, b| {
-        a.source
-            .cmp(&b.source)
-            .then_with(|| a.employee.cmp(&b.employee))
-            .then_with(|| a.reason.to_string().cmp(&b.reason.to_string()))
-    });
 }
 
 /// How many presses of each status name were not synced, for the run log

@@ -30,7 +30,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::senselink::{Ranked, for_each_work_day, sort_by_employee_and_time};
+use super::grouping::{Ranked, for_each_work_day, sort_by_employee_and_time};
 use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};

@@ -10,6 +10,7 @@
 //! [`DayBorders`] in JST.
 
 pub mod cyzen;
+mod grouping;
 pub mod malion;
 pub mod senselink;
 pub mod wowtalk;
@@ -55,7 +56,7 @@ impl DayBorders for BorderMap {
 }
 
 /// Why a source record did not become a punch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IgnoreReason {
@@ -123,4 +124,16 @@ pub struct RuleOutput {
     pub punches: Vec<Punch>,
     /// Every other record, with its reason.
     pub ignored: Vec<Ignored>,
+}
+
+impl RuleOutput {
+    /// Puts both lists in the documented order: punches by employee, time,
+    /// then source; ignored records by source, employee, then reason.
+    pub(crate) fn sort(&mut self) {
+        self.punches
+            .sort_by(|a, b| (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source)));
+        self.ignored.sort_by(|a, b| {
+            (&a.source, &a.employee, &a.reason).cmp(&(&b.source, &b.employee, &b.reason))
+        });
+    }
 }

@@ -33,7 +33,6 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::cyzen::sort_output;
 use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
@@ -111,7 +110,7 @@ pub fn apply(messages: &[ChatMessage], borders: &impl DayBorders) -> RuleOutput 
             }),
         }
     }
-    sort_output(&mut out);
+    out.sort();
     out
 }
 

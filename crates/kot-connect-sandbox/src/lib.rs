@@ -1,0 +1,9 @@
+//! In-process fakes of every service kot-connect talks to.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod clock;
+mod company;
+
+pub use clock::SandboxClock;
+pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivision, SeedEmployee};

@@ -79,6 +79,7 @@
 
 pub mod directory;
 pub mod employee_sync;
+pub mod engine;
 pub mod ledger;
 pub mod matching;
 pub mod plan;

@@ -216,6 +216,18 @@ pub trait Source: Send + Sync {
     /// [`SourceError`] when the source cannot be read at all; records it
     /// could read but not use are [`Collected::failures`], never an error.
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError>;
+
+    /// Called after the run's punches were posted (never on a dry run):
+    /// the place to advance a watermark. `settled` is false when some
+    /// punch of this run is still pending or failed, so that the next run
+    /// fetches the same records again (the plan keeps them from doubling).
+    ///
+    /// # Errors
+    /// [`SourceError`] when the state cannot be saved.
+    async fn finish(&self, ctx: &SourceContext<'_>, settled: bool) -> Result<(), SourceError> {
+        let _ = (ctx, settled);
+        Ok(())
+    }
 }
 
 /// A stage of a run, for progress display.

@@ -1,0 +1,1 @@
+//! Adapter: cyzen (being written).

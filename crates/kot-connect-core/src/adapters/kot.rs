@@ -1,0 +1,1 @@
+//! Adapter: kot (being written).

@@ -1,0 +1,1 @@
+//! Adapter: malion (being written).

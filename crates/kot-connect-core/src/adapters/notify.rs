@@ -1,0 +1,1 @@
+//! Adapter: notify (being written).

@@ -1,0 +1,1 @@
+//! Adapter: senselink (being written).

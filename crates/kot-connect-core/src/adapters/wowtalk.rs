@@ -1,0 +1,1 @@
+//! Adapter: wowtalk (being written).

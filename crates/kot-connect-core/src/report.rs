@@ -257,33 +257,8 @@ pub fn render_table(logs: &[SyncLog]) -> String {
         row.extend(counts.iter().map(|&i| values[i].2.to_string()));
         rows.push(row);
     }
-    let columns = header_ja.len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| display_width(&r[c])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (n, row) in rows.iter().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                let pad = " ".repeat(widths[c].saturating_sub(display_width(cell)));
-                // Counts are right-aligned, text left-aligned.
-                if c >= 4 && n >= 2 {
-                    format!("{pad}{cell}")
-                } else {
-                    format!("{cell}{pad}")
-                }
-            })
-            .collect();
-        out.push_str(cells.join(" | ").trim_end());
-        out.push('\n');
-        if n == 1 {
-            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-            out.push_str(&rule.join("-+-"));
-            out.push('\n');
-        }
-    }
+    // Counts are right-aligned, text left-aligned.
+    let mut out = render_grid(&rows, 2, 4);
     let with_details: Vec<&SyncLog> = logs.iter().filter(|l| !l.details.is_empty()).collect();
     if !with_details.is_empty() {
         out.push_str("\nエラー詳細 Details\n");
@@ -297,6 +272,47 @@ pub fn render_table(logs: &[SyncLog]) -> String {
             for line in &log.details {
                 out.push_str(&format!("  - {}\n", one_line(line)));
             }
+        }
+    }
+    out
+}
+
+/// A plain-text table: `rows[..header_rows]` are headers, followed by a
+/// rule; columns are separated by ` | ` and padded for a monospace font in
+/// which CJK characters take two cells; body cells from column
+/// `right_align_from` on are right-aligned (numbers). Control characters in
+/// cells become spaces, so a value cannot break the table's lines. Short
+/// rows are padded with empty cells.
+pub fn render_grid(rows: &[Vec<String>], header_rows: usize, right_align_from: usize) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |row: &Vec<String>, c: usize| row.get(c).map(|s| one_line(s)).unwrap_or_default();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .map(|r| display_width(&cell(r, c)))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for (n, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = (0..columns)
+            .map(|c| {
+                let text = cell(row, c);
+                let pad = " ".repeat(widths[c].saturating_sub(display_width(&text)));
+                if c >= right_align_from && n >= header_rows {
+                    format!("{pad}{text}")
+                } else {
+                    format!("{text}{pad}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join(" | ").trim_end());
+        out.push('\n');
+        if header_rows > 0 && n + 1 == header_rows {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("-+-"));
+            out.push('\n');
         }
     }
     out

@@ -1,4 +1,73 @@
-//! Runnable examples and end-to-end tests for the kot-connect SDK crates.
+//! The glue the example programs share: configuration, building the
+//! clients, running a connector through the engine, and what is shown to
+//! people (progress, the 連携ログ table, the failure CSV).
 //!
-//! The reusable code lives in the crates under `crates/`; this package only
-//! owns `examples/` and the workspace-level `tests/`.
+//! Every command of every example is a function here, so that the
+//! end-to-end tests in `tests/` run exactly what an administrator runs,
+//! against the sandbox.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod malion;
+pub mod output;
+pub mod services;
+pub mod wowtalk;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use services::Services;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is invalid or incomplete.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A secret's environment variable is unset or empty.
+    #[error("environment variable {0} is not set")]
+    MissingEnv(String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A report could not be written.
+    #[error("report: {0}")]
+    Report(String),
+    /// A service client could not be built or a call failed.
+    #[error("{service}: {message}")]
+    Service {
+        /// `kot`, `senselink`, `cyzen`, `malion`, `wowtalk`, `notify`.
+        service: &'static str,
+        /// The client's error text (never a secret).
+        message: String,
+    },
+    /// An input file (a link CSV) was refused.
+    #[error("{0}")]
+    Input(String),
+    /// The sandbox could not start.
+    #[error("sandbox: {0}")]
+    Sandbox(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    pub(crate) fn service(service: &'static str, error: impl std::fmt::Display) -> Self {
+        Error::Service {
+            service,
+            message: error.to_string(),
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The configuration file (TOML) for the real services.
+//!
+//! Secrets never sit in the file: each one is named by the environment
+//! variable that holds it (`token_env = "KOT_TOKEN"`), and resolved through a
+//! lookup function so that tests and the sandbox need no process
+//! environment.
+
+use std::path::{Path, PathBuf};
+
+use kot_connect_core::rules::cyzen::EnabledUsers;
+use kot_connect_core::rules::malion::MaLionPolicy;
+use kot_connect_core::rules::senselink::SenseLinkMode;
+use kot_connect_core::schedule::{Schedule, TargetDay};
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The whole file. Every connector section is optional; a command that
+/// needs a missing one says which.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the ledger, the cached employee list, watermarks and link
+    /// tables are kept (default `./kot-connect-state`).
+    #[serde(default)]
+    pub state_dir: Option<PathBuf>,
+    /// KING OF TIME.
+    #[serde(default)]
+    pub kot: KotConfig,
+    /// SenseLink / SenseThunder.
+    #[serde(default)]
+    pub senselink: Option<SenseLinkConfig>,
+    /// cyzen.
+    #[serde(default)]
+    pub cyzen: Option<CyzenConfig>,
+    /// MaLion.
+    #[serde(default)]
+    pub malion: Option<MaLionConfig>,
+    /// WowTalk.
+    #[serde(default)]
+    pub wowtalk: Option<WowTalkConfig>,
+    /// Notifications (rules and channels), as `kot-connect-notify` reads them.
+    #[serde(default)]
+    pub notify: Option<kot_connect_notify::NotifyConfig>,
+}
+
+/// `[kot]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KotConfig {
+    /// Base URL (default KOT's production API).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// The variable holding the access token (default `KOT_TOKEN`).
+    #[serde(default = "default_kot_token_env")]
+    pub token_env: String,
+    /// A client-side limit on requests per second (KOT publishes none).
+    #[serde(default)]
+    pub requests_per_second: Option<f64>,
+    /// How many punches are posted at once (default 1).
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+}
+
+impl Default for KotConfig {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            token_env: default_kot_token_env(),
+            requests_per_second: None,
+            concurrency: default_concurrency(),
+        }
+    }
+}
+
+fn default_kot_token_env() -> String {
+    "KOT_TOKEN".into()
+}
+
+fn default_concurrency() -> usize {
+    1
+}
+
+/// `[senselink]`: the integration's settings (SenseLinkURL, App キー,
+/// App シークレット, 連携項目, 対象データ, schedules).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SenseLinkConfig {
+    /// SenseLinkURL (default JCV's cloud).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// `cloud` (default) or `on-premises`.
+    #[serde(default)]
+    pub flavor: Option<String>,
+    /// The variable holding the App キー.
+    pub app_key_env: String,
+    /// The variable holding the App シークレット.
+    pub app_secret_env: String,
+    /// 連携項目: `clock_in_only` (出勤のみ) or `clock_in_and_out` (default).
+    #[serde(default)]
+    pub mode: SenseLinkMode,
+    /// 対象データ for `attendance` without `--date`: `previous_day`
+    /// (前日, default) or `same_day` (当日).
+    #[serde(default)]
+    pub target: TargetDay,
+    /// Schedules for `--schedule`.
+    #[serde(default)]
+    pub schedule: SenseLinkSchedule,
+}
+
+/// `[senselink.schedule]`: when each job runs under `--schedule`, e.g.
+/// `attendance = { kind = "daily", hour = 7, target = "previous_day" }`,
+/// `employees = { kind = "monthly", day = 1, hour = 6 }` or
+/// `{ kind = "manual" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SenseLinkSchedule {
+    /// 社員情報連携 (default: manual).
+    #[serde(default = "manual")]
+    pub employees: Schedule,
+    /// 勤怠連携 (default: daily at 07:00 on the previous day).
+    #[serde(default = "daily_seven")]
+    pub attendance: Schedule,
+}
+
+impl Default for SenseLinkSchedule {
+    fn default() -> Self {
+        Self {
+            employees: manual(),
+            attendance: daily_seven(),
+        }
+    }
+}
+
+fn manual() -> Schedule {
+    Schedule::Manual
+}
+
+fn daily_seven() -> Schedule {
+    Schedule::daily(7, TargetDay::PreviousDay).unwrap_or(Schedule::Manual)
+}
+
+/// `[cyzen]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyzenConfig {
+    /// Base URL (default cyzen's production API).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// The company id cyzen issued.
+    pub company_id: String,
+    /// The variable holding the access token.
+    pub token_env: String,
+    /// Who is synced unless `cyzen users enable/disable` said otherwise:
+    /// `"all"` (default) or `{ only = ["0021", "0022"] }`.
+    #[serde(default)]
+    pub enabled: EnabledUsers,
+}
+
+/// `[malion]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaLionConfig {
+    /// The relay host (`malioncloudXXXX.intercom.co.jp`).
+    pub host: String,
+    /// The administrator code.
+    pub admin_code: String,
+    /// The variable holding the secret code.
+    pub secret_code_env: String,
+    /// Another base URL (loopback only; for a local relay or the sandbox).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// How many days `sync` looks back (default 2: a shutdown's logoff can
+    /// arrive the next day).
+    #[serde(default = "default_lookback")]
+    pub lookback_days: u32,
+    /// `logon_logoff` (the manual, default) or `first_last_of_day`.
+    #[serde(default)]
+    pub policy: MaLionPolicy,
+}
+
+fn default_lookback() -> u32 {
+    malion_api::DEFAULT_LOOKBACK_DAYS
+}
+
+/// `[wowtalk]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WowTalkConfig {
+    /// The bot API's base URL.
+    pub bot_base_url: String,
+    /// The variable holding the bot's token.
+    pub bot_token_env: String,
+    /// The variable holding the webhook's shared secret.
+    pub webhook_secret_env: String,
+    /// The header that carries the webhook secret (default
+    /// `X-WowTalk-Signature`).
+    #[serde(default)]
+    pub webhook_secret_header: Option<String>,
+    /// Where `bot` listens (default `127.0.0.1:8787`).
+    #[serde(default = "default_listen")]
+    pub listen: String,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8787".into()
+}
+
+impl Config {
+    /// Reads and checks a TOML file.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the file and, for a syntax or type error,
+    /// the line and the key.
+    pub fn from_file(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        Self::from_toml(&text).map_err(|e| match e {
+            Error::Config(message) => Error::Config(format!("{}: {message}", path.display())),
+            other => other,
+        })
+    }
+
+    /// Reads a TOML text.
+    ///
+    /// # Errors
+    /// [`Error::Config`] with the parser's message (line, column, key).
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        let config: Config = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        if config.kot.concurrency == 0 {
+            return Err(Error::Config("[kot] concurrency must be at least 1".into()));
+        }
+        Ok(config)
+    }
+
+    /// The `[senselink]` section.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when it is missing.
+    pub fn senselink(&self) -> Result<&SenseLinkConfig, Error> {
+        self.senselink.as_ref().ok_or_else(|| missing("senselink"))
+    }
+
+    /// The `[cyzen]` section.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when it is missing.
+    pub fn cyzen(&self) -> Result<&CyzenConfig, Error> {
+        self.cyzen.as_ref().ok_or_else(|| missing("cyzen"))
+    }
+
+    /// The `[malion]` section.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when it is missing.
+    pub fn malion(&self) -> Result<&MaLionConfig, Error> {
+        self.malion.as_ref().ok_or_else(|| missing("malion"))
+    }
+
+    /// The `[wowtalk]` section.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when it is missing.
+    pub fn wowtalk(&self) -> Result<&WowTalkConfig, Error> {
+        self.wowtalk.as_ref().ok_or_else(|| missing("wowtalk"))
+    }
+}
+
+fn missing(section: &str) -> Error {
+    Error::Config(format!("the configuration has no [{section}] section"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_file_reads_back() {
+        let config = Config::from_toml(
+            r#"
+state_dir = "/var/lib/kot-connect"
+[kot]
+token_env = "MY_KOT_TOKEN"
+requests_per_second = 5
+concurrency = 4
+[senselink]
+base_url = "https://link.japancv.co.jp"
+app_key_env = "SL_KEY"
+app_secret_env = "SL_SECRET"
+mode = "clock_in_only"
+target = "same_day"
+[senselink.schedule]
+attendance = { kind = "daily", hour = 22, target = "same_day" }
+employees = { kind = "monthly", day = 1, hour = 6 }
+[cyzen]
+company_id = "C001"
+token_env = "CYZEN_TOKEN"
+enabled = { only = ["0021", "0022"] }
+[malion]
+host = "malioncloud0001.intercom.co.jp"
+admin_code = "admin01"
+secret_code_env = "MALION_SECRET"
+lookback_days = 3
+[wowtalk]
+bot_base_url = "https://bot.wowtalk.example"
+bot_token_env = "WT_TOKEN"
+webhook_secret_env = "WT_SECRET"
+[[notify.rules]]
+name = "daily"
+events = "every_run"
+[[notify.rules.channels]]
+type = "slack"
+token_env = "SLACK_BOT_TOKEN"
+channel = "C0123456789"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.kot.token_env, "MY_KOT_TOKEN");
+        assert_eq!(config.kot.concurrency, 4);
+        let sl = config.senselink().unwrap();
+        assert_eq!(sl.mode, SenseLinkMode::ClockInOnly);
+        assert_eq!(sl.target, TargetDay::SameDay);
+        assert_eq!(
+            sl.schedule.attendance,
+            Schedule::daily(22, TargetDay::SameDay).unwrap()
+        );
+        assert_eq!(sl.schedule.employees, Schedule::monthly(1, 6).unwrap());
+        assert!(!config.cyzen().unwrap().enabled.contains(&"0023".into()));
+        assert_eq!(config.malion().unwrap().lookback_days, 3);
+        assert_eq!(config.wowtalk().unwrap().listen, "127.0.0.1:8787");
+        assert_eq!(config.notify.unwrap().rules.len(), 1);
+    }
+
+    #[test]
+    fn the_sample_file_in_the_readme_is_valid() {
+        let config =
+            Config::from_toml(include_str!("../examples/kot-connect.example.toml")).unwrap();
+        assert!(config.senselink.is_some() && config.cyzen.is_some());
+        assert!(config.malion.is_some() && config.wowtalk.is_some());
+        assert_eq!(config.notify.unwrap().rules.len(), 2);
+    }
+
+    #[test]
+    fn defaults_and_missing_sections() {
+        let config = Config::from_toml("").unwrap();
+        assert_eq!(config.kot.token_env, "KOT_TOKEN");
+        assert_eq!(config.kot.concurrency, 1);
+        let err = config.malion().unwrap_err().to_string();
+        assert!(err.contains("[malion]"), "{err}");
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_named() {
+        let err = Config::from_toml("[kot]\ntoken_evn = \"X\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("token_evn"), "{err}");
+        let err = Config::from_toml("[kot]\nconcurrency = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("concurrency"), "{err}");
+        let err = Config::from_toml(
+            "[senselink]\napp_key_env = \"K\"\napp_secret_env = \"S\"\nmode = \"sometimes\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("sometimes") || err.contains("mode"), "{err}");
+    }
+}

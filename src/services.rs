@@ -1,0 +1,205 @@
+//! The clients of one run, built from a [`Config`] and a secret lookup.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use kot_connect_http::{Clock, RateLimiter, SecretString};
+
+use crate::{Config, Error};
+
+/// Looks up a secret by the name of its environment variable.
+pub type SecretLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The process environment as a [`SecretLookup`].
+pub fn environment() -> SecretLookup {
+    Arc::new(|name: &str| std::env::var(name).ok())
+}
+
+/// Everything a command needs: the configuration, where secrets come
+/// from, the clock every client and the engine share, and the state
+/// directory.
+#[derive(Clone)]
+pub struct Services {
+    config: Config,
+    lookup: SecretLookup,
+    clock: Arc<dyn Clock>,
+    state_dir: PathBuf,
+}
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Services")
+            .field("state_dir", &self.state_dir)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// Services for `config`, reading secrets through `lookup`, on
+    /// `clock`, keeping state in `state_dir` (or the config's, or
+    /// `./kot-connect-state`).
+    pub fn new(
+        config: Config,
+        lookup: SecretLookup,
+        clock: Arc<dyn Clock>,
+        state_dir: Option<PathBuf>,
+    ) -> Self {
+        let state_dir = state_dir
+            .or_else(|| config.state_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("kot-connect-state"));
+        Self {
+            config,
+            lookup,
+            clock,
+            state_dir,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The state directory.
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    /// The shared clock.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    /// The current instant, by the shared clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The current instant in JST.
+    pub fn now_jst(&self) -> DateTime<FixedOffset> {
+        self.now().with_timezone(&kot_connect_core::time::jst())
+    }
+
+    /// The secret in the variable `name`.
+    ///
+    /// # Errors
+    /// [`Error::MissingEnv`] naming the variable when it is unset or empty.
+    pub fn secret(&self, name: &str) -> Result<SecretString, Error> {
+        (self.lookup)(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(SecretString::from)
+            .ok_or_else(|| Error::MissingEnv(name.to_owned()))
+    }
+
+    /// The KOT client.
+    ///
+    /// # Errors
+    /// The token's variable is unset, or the base URL is invalid.
+    pub fn kot(&self) -> Result<kot_api::Client, Error> {
+        let kot = &self.config.kot;
+        let mut builder =
+            kot_api::Client::builder(self.secret(&kot.token_env)?).clock(self.clock());
+        if let Some(url) = &kot.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        if let Some(rps) = kot.requests_per_second {
+            let limiter = RateLimiter::per_second(rps)
+                .map_err(|e| Error::Config(format!("[kot] requests_per_second: {e}")))?;
+            builder = builder.rate_limit(limiter);
+        }
+        builder.build().map_err(|e| Error::service("kot", e))
+    }
+
+    /// The SenseLink client.
+    ///
+    /// # Errors
+    /// No `[senselink]`, a variable unset, an invalid URL or flavor.
+    pub fn senselink(&self) -> Result<senselink_api::Client, Error> {
+        let c = self.config.senselink()?;
+        let flavor = match &c.flavor {
+            None => senselink_api::Flavor::default(),
+            Some(raw) => senselink_api::Flavor::parse(raw).ok_or_else(|| {
+                Error::Config(format!(
+                    "[senselink] flavor `{raw}`: expected `cloud` or `on-premises`"
+                ))
+            })?,
+        };
+        let key = self.secret(&c.app_key_env)?;
+        let mut builder = senselink_api::Client::builder(
+            kot_connect_http::ExposeSecret::expose_secret(&key).to_owned(),
+            self.secret(&c.app_secret_env)?,
+        )
+        .flavor(flavor)
+        .clock(self.clock());
+        if let Some(url) = &c.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        builder.build().map_err(|e| Error::service("senselink", e))
+    }
+
+    /// The cyzen client.
+    ///
+    /// # Errors
+    /// No `[cyzen]`, the token unset, an invalid URL or company id.
+    pub fn cyzen(&self) -> Result<cyzen_api::Client, Error> {
+        let c = self.config.cyzen()?;
+        let mut builder =
+            cyzen_api::Client::builder(c.company_id.clone(), self.secret(&c.token_env)?)
+                .clock(self.clock());
+        if let Some(url) = &c.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        builder.build().map_err(|e| Error::service("cyzen", e))
+    }
+
+    /// The MaLion client (provisional wire format).
+    ///
+    /// # Errors
+    /// No `[malion]`, the secret unset, an invalid setting.
+    pub fn malion(&self) -> Result<malion_api::Client, Error> {
+        let c = self.config.malion()?;
+        let settings = malion_api::ConnectionSettings::new(
+            &c.host,
+            &c.admin_code,
+            self.secret(&c.secret_code_env)?,
+        )
+        .map_err(|e| Error::Config(format!("[malion] {e}")))?;
+        let mut builder = malion_api::Client::builder(settings).clock(self.clock());
+        if let Some(url) = &c.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        builder.build().map_err(|e| Error::service("malion", e))
+    }
+
+    /// The WowTalk bot client (provisional wire format).
+    ///
+    /// # Errors
+    /// No `[wowtalk]`, the token unset, an invalid URL.
+    pub fn wowtalk_bot(&self) -> Result<wowtalk_api::BotClient, Error> {
+        let c = self.config.wowtalk()?;
+        let token = self.secret(&c.bot_token_env)?;
+        wowtalk_api::BotClient::builder(c.bot_base_url.clone(), wowtalk_api::BotAuth::Bearer(token))
+            .clock(self.clock())
+            .build()
+            .map_err(|e| Error::service("wowtalk", e))
+    }
+
+    /// The notifier of `[notify]`, if any rule is configured.
+    ///
+    /// # Errors
+    /// A rule's secret variable is unset, or a channel is misconfigured.
+    pub fn notifier(&self) -> Result<Option<kot_connect_notify::Notifier>, Error> {
+        let Some(notify) = &self.config.notify else {
+            return Ok(None);
+        };
+        let lookup = self.lookup.clone();
+        let options = kot_connect_notify::ResolveOptions::default().clock(self.clock());
+        notify
+            .resolve(move |name| lookup(name), &options)
+            .map(Some)
+            .map_err(|e| Error::service("notify", e))
+    }
+}

@@ -12,6 +12,7 @@ pub mod config;
 pub mod malion;
 pub mod output;
 pub mod services;
+pub mod session;
 pub mod wowtalk;
 
 use std::path::Path;

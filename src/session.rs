@@ -1,0 +1,115 @@
+//! Where a command runs: the real services of a configuration file, or
+//! the built-in sandbox.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kot_connect_sandbox::{KOT_TOKEN, Sandbox, SandboxOptions, Service};
+
+use crate::config::KotConfig;
+use crate::services::{SecretLookup, environment};
+use crate::{Config, Error, Services};
+
+/// The configuration and secrets that point every connector at `sandbox`,
+/// with its fake credentials. Every chat tool of the sandbox gets a
+/// notification rule, so a run shows what each would receive.
+///
+/// # Errors
+/// [`Error::Sandbox`] if the sandbox's notification settings do not parse.
+pub fn sandbox_config(sandbox: &Sandbox) -> Result<(Config, SecretLookup), Error> {
+    let mut secrets: HashMap<String, String> = sandbox.notify_secrets();
+    secrets.insert("SANDBOX_KOT_TOKEN".into(), KOT_TOKEN.into());
+    let notify = toml::from_str(&sandbox.notify_toml())
+        .map_err(|e| Error::Sandbox(format!("notification settings: {e}")))?;
+    let config = Config {
+        kot: KotConfig {
+            base_url: Some(sandbox.url(Service::Kot)),
+            token_env: "SANDBOX_KOT_TOKEN".into(),
+            ..KotConfig::default()
+        },
+        notify: Some(notify),
+        ..Config::default()
+    };
+    let lookup: SecretLookup = Arc::new(move |name: &str| secrets.get(name).cloned());
+    Ok((config, lookup))
+}
+
+/// Services for `sandbox`, on its clock, keeping state in `state_dir`.
+///
+/// # Errors
+/// As [`sandbox_config`].
+pub fn sandbox_services(sandbox: &Sandbox, state_dir: &Path) -> Result<Services, Error> {
+    let (config, lookup) = sandbox_config(sandbox)?;
+    Ok(Services::new(
+        config,
+        lookup,
+        Arc::new(sandbox.clock().clone()),
+        Some(state_dir.to_path_buf()),
+    ))
+}
+
+/// A command's surroundings: its services and, in sandbox mode, the
+/// sandbox itself and a fresh temporary state directory (a new sandbox
+/// starts empty, so yesterday's state would not describe it).
+#[derive(Debug)]
+pub struct Session {
+    /// The services.
+    pub services: Services,
+    sandbox: Option<Sandbox>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Session {
+    /// With `config`: the real services, secrets from the environment,
+    /// the machine's clock. Without: a sandbox started now (its clock at
+    /// its fixed default instant) and a temporary state directory unless
+    /// `state_dir` is given.
+    ///
+    /// # Errors
+    /// An unreadable or invalid configuration; a sandbox that cannot start.
+    pub async fn open(config: Option<&Path>, state_dir: Option<PathBuf>) -> Result<Self, Error> {
+        match config {
+            Some(path) => {
+                let config = Config::from_file(path)?;
+                let services = Services::new(
+                    config,
+                    environment(),
+                    Arc::new(kot_connect_http::SystemClock),
+                    state_dir,
+                );
+                Ok(Self {
+                    services,
+                    sandbox: None,
+                    _temp: None,
+                })
+            }
+            None => {
+                let sandbox = Sandbox::start(SandboxOptions::default())
+                    .await
+                    .map_err(|e| Error::Sandbox(e.to_string()))?;
+                let (dir, temp) = match state_dir {
+                    Some(dir) => (dir, None),
+                    None => {
+                        let temp = tempfile::Builder::new()
+                            .prefix("kot-connect-sandbox-")
+                            .tempdir()
+                            .map_err(|e| Error::io(Path::new("temporary directory"), e))?;
+                        (temp.path().to_path_buf(), Some(temp))
+                    }
+                };
+                let services = sandbox_services(&sandbox, &dir)?;
+                Ok(Self {
+                    services,
+                    sandbox: Some(sandbox),
+                    _temp: temp,
+                })
+            }
+        }
+    }
+
+    /// The sandbox, in sandbox mode.
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+}

@@ -4,6 +4,14 @@
 
 mod clock;
 mod company;
+mod cyzen;
+mod malion;
+pub mod senselink;
+mod wowtalk;
 
 pub use clock::SandboxClock;
 pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivision, SeedEmployee};
+
+
+pub use senselink::{SenseLinkCredentials, SenseLinkFake};
+

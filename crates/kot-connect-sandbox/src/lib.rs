@@ -4,7 +4,7 @@
 
 mod clock;
 mod company;
-mod cyzen;
+pub mod cyzen;
 mod malion;
 pub mod senselink;
 mod wowtalk;

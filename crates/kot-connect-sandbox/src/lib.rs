@@ -5,7 +5,7 @@
 mod clock;
 mod company;
 pub mod cyzen;
-mod malion;
+pub mod malion;
 pub mod senselink;
 mod wowtalk;
 
@@ -13,5 +13,7 @@ pub use clock::SandboxClock;
 pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivision, SeedEmployee};
 
 
+pub use cyzen::{CyzenCredentials, CyzenFake};
+pub use malion::{MaLionCredentials, MaLionFake};
 pub use senselink::{SenseLinkCredentials, SenseLinkFake};
 

@@ -7,7 +7,7 @@ mod company;
 pub mod cyzen;
 pub mod malion;
 pub mod senselink;
-mod wowtalk;
+pub mod wowtalk;
 
 pub use clock::SandboxClock;
 pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivision, SeedEmployee};
@@ -16,4 +16,5 @@ pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivisi
 pub use cyzen::{CyzenCredentials, CyzenFake};
 pub use malion::{MaLionCredentials, MaLionFake};
 pub use senselink::{SenseLinkCredentials, SenseLinkFake};
+pub use wowtalk::{WowTalkCredentials, WowTalkFake};
 

@@ -12,9 +12,7 @@ pub mod wowtalk;
 pub use clock::SandboxClock;
 pub use company::{Company, Outsiders, RESIGNED_CODE, SHARED_PC_CODES, SeedDivision, SeedEmployee};
 
-
 pub use cyzen::{CyzenCredentials, CyzenFake};
 pub use malion::{MaLionCredentials, MaLionFake};
 pub use senselink::{SenseLinkCredentials, SenseLinkFake};
 pub use wowtalk::{WowTalkCredentials, WowTalkFake};
-

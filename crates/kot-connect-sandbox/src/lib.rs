@@ -51,10 +51,14 @@
 mod chat;
 mod clock;
 mod company;
+pub mod cyzen;
 mod faults;
 mod kot;
+pub mod malion;
+pub mod senselink;
 mod server;
 mod smtp;
+pub mod wowtalk;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -232,6 +236,10 @@ pub struct Sandbox {
     clock: SandboxClock,
     company: Company,
     kot: Arc<KotFake>,
+    senselink: Arc<SenseLinkFake>,
+    cyzen: Arc<CyzenFake>,
+    malion: Arc<MaLionFake>,
+    wowtalk: Arc<WowTalkFake>,
     hub: Arc<Hub>,
     chat: Arc<chat::ChatHub>,
     urls: HashMap<Service, String>,
@@ -259,10 +267,18 @@ impl Sandbox {
         let hub = Arc::new(Hub::new(options.latency));
         let kot = KotFake::new(&options.company, clock.clone(), options.kot_rate);
         let chat = chat::ChatHub::new(clock.clone());
+        let senselink = SenseLinkFake::new(&options.company, clock.clone());
+        let cyzen = CyzenFake::new(&options.company, clock.clone());
+        let malion = MaLionFake::new(&options.company, clock.clone());
+        let wowtalk = WowTalkFake::new(&options.company, clock.clone());
         let mut sandbox = Sandbox {
             clock,
             company: options.company,
             kot,
+            senselink,
+            cyzen,
+            malion,
+            wowtalk,
             hub,
             chat,
             urls: HashMap::new(),
@@ -272,6 +288,16 @@ impl Sandbox {
         sandbox
             .spawn_at(Service::Kot, kot::BASE_PATH, kot_router)
             .await?;
+        let router = sandbox.senselink.router();
+        sandbox.spawn(Service::SenseLink, router).await?;
+        let router = axum::Router::new().nest(cyzen::BASE_PATH, sandbox.cyzen.router());
+        sandbox
+            .spawn_at(Service::Cyzen, cyzen::BASE_PATH, router)
+            .await?;
+        let router = sandbox.malion.router();
+        sandbox.spawn(Service::MaLion, router).await?;
+        let router = sandbox.wowtalk.router();
+        sandbox.spawn(Service::WowTalk, router).await?;
         for service in chat::SERVICES {
             let (listener, addr) = server::bind(service).await?;
             let (base_path, url, router) = chat::serve(service, addr, &sandbox.chat);
@@ -292,12 +318,7 @@ impl Sandbox {
     ///
     /// # Errors
     /// [`SandboxError::Bind`] when a loopback port cannot be bound.
-    #[allow(dead_code)]
-    pub(crate) async fn spawn(
-        &mut self,
-        service: Service,
-        router: axum::Router,
-    ) -> Result<(), SandboxError> {
+    async fn spawn(&mut self, service: Service, router: axum::Router) -> Result<(), SandboxError> {
         self.spawn_at(service, "", router).await
     }
 
@@ -366,6 +387,26 @@ impl Sandbox {
         &self.company
     }
 
+    /// The SenseLink fake.
+    pub fn senselink(&self) -> &SenseLinkFake {
+        &self.senselink
+    }
+
+    /// The cyzen fake.
+    pub fn cyzen(&self) -> &CyzenFake {
+        &self.cyzen
+    }
+
+    /// The MaLion fake (provisional wire format).
+    pub fn malion(&self) -> &MaLionFake {
+        &self.malion
+    }
+
+    /// The WowTalk fake (provisional wire format).
+    pub fn wowtalk(&self) -> &WowTalkFake {
+        &self.wowtalk
+    }
+
     /// The KOT fake (punches held, hand-made punches).
     pub fn kot(&self) -> &KotFake {
         &self.kot
@@ -417,3 +458,8 @@ impl Drop for Sandbox {
         }
     }
 }
+
+pub use cyzen::{CyzenCredentials, CyzenFake};
+pub use malion::{MaLionCredentials, MaLionFake};
+pub use senselink::{SenseLinkCredentials, SenseLinkFake};
+pub use wowtalk::{WowTalkCredentials, WowTalkFake};

@@ -189,12 +189,15 @@ fn default_lookback() -> u32 {
 pub struct WowTalkConfig {
     /// The bot API's base URL.
     pub bot_base_url: String,
+    /// The bot's id, when the API needs it in its paths.
+    #[serde(default)]
+    pub bot_id: Option<String>,
     /// The variable holding the bot's token.
     pub bot_token_env: String,
     /// The variable holding the webhook's shared secret.
     pub webhook_secret_env: String,
     /// The header that carries the webhook secret (default
-    /// `X-WowTalk-Signature`).
+    /// `X-WowTalk-Webhook-Secret`).
     #[serde(default)]
     pub webhook_secret_header: Option<String>,
     /// Where `bot` listens (default `127.0.0.1:8787`).

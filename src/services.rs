@@ -181,10 +181,15 @@ impl Services {
     pub fn wowtalk_bot(&self) -> Result<wowtalk_api::BotClient, Error> {
         let c = self.config.wowtalk()?;
         let token = self.secret(&c.bot_token_env)?;
-        wowtalk_api::BotClient::builder(c.bot_base_url.clone(), wowtalk_api::BotAuth::Bearer(token))
-            .clock(self.clock())
-            .build()
-            .map_err(|e| Error::service("wowtalk", e))
+        let mut builder = wowtalk_api::BotClient::builder(
+            c.bot_base_url.clone(),
+            wowtalk_api::BotAuth::Bearer(token),
+        )
+        .clock(self.clock());
+        if let Some(id) = &c.bot_id {
+            builder = builder.bot_id(id.clone());
+        }
+        builder.build().map_err(|e| Error::service("wowtalk", e))
     }
 
     /// The notifier of `[notify]`, if any rule is configured.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use kot_connect_sandbox::{KOT_TOKEN, Sandbox, SandboxOptions, Service};
 
-use crate::config::KotConfig;
+use crate::config::{CyzenConfig, KotConfig, MaLionConfig, SenseLinkConfig, WowTalkConfig};
 use crate::services::{SecretLookup, environment};
 use crate::{Config, Error, Services};
 
@@ -20,6 +20,19 @@ use crate::{Config, Error, Services};
 pub fn sandbox_config(sandbox: &Sandbox) -> Result<(Config, SecretLookup), Error> {
     let mut secrets: HashMap<String, String> = sandbox.notify_secrets();
     secrets.insert("SANDBOX_KOT_TOKEN".into(), KOT_TOKEN.into());
+    let senselink = sandbox.senselink().credentials();
+    secrets.insert("SANDBOX_SENSELINK_APP_KEY".into(), senselink.app_key);
+    secrets.insert("SANDBOX_SENSELINK_APP_SECRET".into(), senselink.app_secret);
+    let cyzen = sandbox.cyzen().credentials();
+    secrets.insert("SANDBOX_CYZEN_TOKEN".into(), cyzen.token);
+    let malion = sandbox.malion().credentials();
+    secrets.insert("SANDBOX_MALION_SECRET_CODE".into(), malion.secret_code);
+    let wowtalk = sandbox.wowtalk().credentials();
+    secrets.insert("SANDBOX_WOWTALK_BOT_TOKEN".into(), wowtalk.bot_token);
+    secrets.insert(
+        "SANDBOX_WOWTALK_WEBHOOK_SECRET".into(),
+        wowtalk.webhook_secret,
+    );
     let notify = toml::from_str(&sandbox.notify_toml())
         .map_err(|e| Error::Sandbox(format!("notification settings: {e}")))?;
     let config = Config {
@@ -28,8 +41,39 @@ pub fn sandbox_config(sandbox: &Sandbox) -> Result<(Config, SecretLookup), Error
             token_env: "SANDBOX_KOT_TOKEN".into(),
             ..KotConfig::default()
         },
+        senselink: Some(SenseLinkConfig {
+            base_url: Some(sandbox.url(Service::SenseLink)),
+            flavor: None,
+            app_key_env: "SANDBOX_SENSELINK_APP_KEY".into(),
+            app_secret_env: "SANDBOX_SENSELINK_APP_SECRET".into(),
+            mode: Default::default(),
+            target: Default::default(),
+            schedule: Default::default(),
+        }),
+        cyzen: Some(CyzenConfig {
+            base_url: Some(sandbox.url(Service::Cyzen)),
+            company_id: cyzen.company_id,
+            token_env: "SANDBOX_CYZEN_TOKEN".into(),
+            enabled: Default::default(),
+        }),
+        malion: Some(MaLionConfig {
+            host: malion.host,
+            admin_code: malion.admin_code,
+            secret_code_env: "SANDBOX_MALION_SECRET_CODE".into(),
+            base_url: Some(sandbox.url(Service::MaLion)),
+            lookback_days: malion_api::DEFAULT_LOOKBACK_DAYS,
+            policy: Default::default(),
+        }),
+        wowtalk: Some(WowTalkConfig {
+            bot_base_url: sandbox.url(Service::WowTalk),
+            bot_id: Some(wowtalk.bot_id),
+            bot_token_env: "SANDBOX_WOWTALK_BOT_TOKEN".into(),
+            webhook_secret_env: "SANDBOX_WOWTALK_WEBHOOK_SECRET".into(),
+            webhook_secret_header: None,
+            listen: "127.0.0.1:0".into(),
+        }),
         notify: Some(notify),
-        ..Config::default()
+        state_dir: None,
     };
     let lookup: SecretLookup = Arc::new(move |name: &str| secrets.get(name).cloned());
     Ok((config, lookup))

@@ -11,8 +11,16 @@
 //! only one connector compiles only that client.
 
 mod contract;
+mod run;
+mod state;
 
 pub use contract::{
     Collected, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress,
     SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
+pub use run::{
+    DEFAULT_CONCURRENCY, DIRECTORY_CACHE, DirectorySnapshot, Engine, EngineBuilder, EngineError,
+    RunMode, SyncRun,
+};
+pub use state::{DirStore, MAX_NAME_LEN, MemoryStore, validate_name};
+pub(crate) use state::write_atomically;

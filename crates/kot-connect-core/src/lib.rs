@@ -91,10 +91,10 @@ pub mod time;
 
 pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use employee_sync::{EmployeeSyncPlan, PersonFields, SenseLinkPerson, plan_employee_sync};
-pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use engine::{
     DirStore, DirectorySnapshot, Engine, EngineBuilder, EngineError, MemoryStore, RunMode, SyncRun,
 };
+pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use ledger::{FileLedger, Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use plan::{

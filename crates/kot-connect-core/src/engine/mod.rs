@@ -22,5 +22,5 @@ pub use run::{
     DEFAULT_CONCURRENCY, DIRECTORY_CACHE, DirectorySnapshot, Engine, EngineBuilder, EngineError,
     RunMode, SyncRun,
 };
-pub use state::{DirStore, MAX_NAME_LEN, MemoryStore, validate_name};
 pub(crate) use state::write_atomically;
+pub use state::{DirStore, MAX_NAME_LEN, MemoryStore, validate_name};

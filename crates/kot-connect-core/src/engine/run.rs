@@ -51,9 +51,7 @@ pub enum RunMode {
 pub enum EngineError {
     /// [`EngineBuilder::now`] was not called: the engine never reads the
     /// machine's clock on its own.
-    #[error(
-        "the engine has no clock: call EngineBuilder::now (e.g. with `|| chrono::Utc::now()`)"
-    )]
+    #[error("the engine has no clock: call EngineBuilder::now (e.g. with `|| chrono::Utc::now()`)")]
     NoClock,
     /// KOT refuses to list its employees until `reopens_at` (API time band)
     /// and no copy was cached by an earlier run.
@@ -526,7 +524,9 @@ impl Engine {
             }
         }
 
-        acc.plan = self.planner.plan(&resolved, &records, self.ledger.as_ref())?;
+        acc.plan = self
+            .planner
+            .plan(&resolved, &records, self.ledger.as_ref())?;
         if dry_run {
             for item in &acc.plan.items {
                 if let Some(row) = plan_row(item, band, &mut acc.counts) {
@@ -571,7 +571,9 @@ impl Engine {
                     Some(punch_row(
                         &item.punch,
                         FailureReason::ApiError {
-                            message: format!("KING OF TIME が打刻を受け付けませんでした: {message}"),
+                            message: format!(
+                                "KING OF TIME が打刻を受け付けませんでした: {message}"
+                            ),
                         },
                     ))
                 }
@@ -623,8 +625,7 @@ impl Engine {
         if to_post.is_empty() {
             return HashMap::new();
         }
-        self.progress
-            .begin(Stage::Post, Some(to_post.len() as u64));
+        self.progress.begin(Stage::Post, Some(to_post.len() as u64));
         let stop = AtomicBool::new(false);
         let stop = &stop;
         let outcomes = stream::iter(to_post)

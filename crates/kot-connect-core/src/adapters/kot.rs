@@ -115,7 +115,10 @@ impl KotGateway for KotApiGateway {
             .send()
             .await
             .map_err(|e| self.read_error(e))?;
-        Ok(days.into_iter().flat_map(|day| day.daily_workings).collect())
+        Ok(days
+            .into_iter()
+            .flat_map(|day| day.daily_workings)
+            .collect())
     }
 
     async fn post_punch(&self, punch: &Punch) -> Result<DateTime<FixedOffset>, PostError> {

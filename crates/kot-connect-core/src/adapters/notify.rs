@@ -83,7 +83,9 @@ fn punch_failure(row: &FailureRow) -> kcn::PunchFailure {
         Some(PunchKind::ClockOut) => kcn::PunchKind::ClockOut,
         Some(PunchKind::BreakStart) => kcn::PunchKind::BreakStart,
         Some(PunchKind::BreakEnd) => kcn::PunchKind::BreakEnd,
-        Some(other) => kcn::PunchKind::Other(format!("{} ({})", other.label_ja(), other.label_en())),
+        Some(other) => {
+            kcn::PunchKind::Other(format!("{} ({})", other.label_ja(), other.label_en()))
+        }
         None => kcn::PunchKind::Other("-".to_owned()),
     };
     let reason = match &row.reason {

@@ -38,6 +38,9 @@ enum Answer {
     UnknownLost,
 }
 
+/// One punch in the fake KOT: time and code.
+type KotPunch = (DateTime<FixedOffset>, String);
+
 /// KOT in memory: records every call, can refuse reads (time band), and
 /// counts POSTs in flight.
 #[derive(Default)]
@@ -45,7 +48,7 @@ struct FakeKot {
     employees: Vec<Employee>,
     divisions: Vec<Division>,
     /// KOT's punches: (employee key, date) → (time, code).
-    punches: Mutex<BTreeMap<(String, NaiveDate), Vec<(DateTime<FixedOffset>, String)>>>,
+    punches: Mutex<BTreeMap<(String, NaiveDate), Vec<KotPunch>>>,
     band: AtomicBool,
     answers: Mutex<VecDeque<Answer>>,
     calls: Mutex<Vec<String>>,

@@ -28,6 +28,10 @@
 //!   logs become 出勤 / 退勤.
 //! - [`plan`]: post, or already in KOT, already posted, duplicate,
 //!   conflict, outcome unknown; [`ledger`]: what was sent, across runs.
+//! - [`engine`]: the sync [`Engine`] that runs any source end to end (plan,
+//!   POST, ledger, log, notification), its [`StateStore`](engine::StateStore)s
+//!   and the [`FileLedger`]; [`adapters`]: the engine's traits for the real
+//!   clients, one cargo feature each.
 //!
 //! # Quickstart
 //!

@@ -2,7 +2,7 @@
 //! notify, for any source.
 //!
 //! The engine speaks to the outside world only through the traits of
-//! [`contract`]: a [`KotGateway`] (KOT's employees, time records and punch
+//! its contract: a [`KotGateway`] (KOT's employees, time records and punch
 //! registration), a [`Source`] (one connector's records, already turned
 //! into punches by its rule), a [`StateStore`] (what must survive between
 //! runs), a [`Progress`] sink and an optional [`Notify`]. The adapters to

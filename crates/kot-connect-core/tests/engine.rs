@@ -874,3 +874,15 @@ fn an_engine_needs_a_clock() {
     assert!(matches!(err, EngineError::NoClock));
     assert!(err.to_string().contains("EngineBuilder::now"));
 }
+
+#[test]
+fn the_engine_and_its_runs_can_cross_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    let w = World::new();
+    let engine = w.engine(1);
+    shared(&engine);
+    let source = FakeSource::new(vec![]);
+    spawnable(engine.run(&source, RunMode::Post));
+    spawnable(engine.directory());
+}

@@ -628,12 +628,17 @@ impl Engine {
         self.progress.begin(Stage::Post, Some(to_post.len() as u64));
         let stop = AtomicBool::new(false);
         let stop = &stop;
-        let outcomes = stream::iter(to_post)
+        // The futures are made up front (not in a stream's closure) so
+        // that the run's future stays `Send`.
+        let posts: Vec<_> = to_post
+            .into_iter()
             .map(|(i, item)| async move {
                 let outcome = self.post_one(&item.punch, stop).await;
                 self.progress.advance(Stage::Post, 1);
                 (i, outcome)
             })
+            .collect();
+        let outcomes = stream::iter(posts)
             .buffer_unordered(self.concurrency)
             .collect::<HashMap<_, _>>()
             .await;

@@ -28,6 +28,10 @@
 //!   logs become 出勤 / 退勤.
 //! - [`plan`]: post, or already in KOT, already posted, duplicate,
 //!   conflict, outcome unknown; [`ledger`]: what was sent, across runs.
+//! - [`engine`]: the sync [`Engine`] that runs any source end to end (plan,
+//!   POST, ledger, log, notification), its [`StateStore`](engine::StateStore)s
+//!   and the [`FileLedger`]; [`adapters`]: the engine's traits for the real
+//!   clients, one cargo feature each.
 //!
 //! # Quickstart
 //!
@@ -77,6 +81,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod adapters;
 pub mod directory;
 pub mod employee_sync;
 pub mod engine;
@@ -91,8 +96,11 @@ pub mod time;
 
 pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use employee_sync::{EmployeeSyncPlan, PersonFields, SenseLinkPerson, plan_employee_sync};
+pub use engine::{
+    DirStore, DirectorySnapshot, Engine, EngineBuilder, EngineError, MemoryStore, RunMode, SyncRun,
+};
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
-pub use ledger::{Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
+pub use ledger::{FileLedger, Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use plan::{
     ConflictPolicy, Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner,

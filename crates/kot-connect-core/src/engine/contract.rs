@@ -102,11 +102,12 @@ pub trait KotGateway: Send + Sync {
     async fn time_records(&self, range: DateRange) -> Result<Vec<DailyTimeRecords>, GatewayError>;
 
     /// Registers one punch (`POST /daily-workings/timerecord/{employeeKey}`),
-    /// exactly once: never retried by the gateway.
+    /// exactly once: never retried by the gateway. Returns the punch time
+    /// KOT recorded (what the ledger keeps as `kot_time`).
     ///
     /// # Errors
     /// [`PostError`]: rejected, or outcome unknown.
-    async fn post_punch(&self, punch: &Punch) -> Result<(), PostError>;
+    async fn post_punch(&self, punch: &Punch) -> Result<DateTime<FixedOffset>, PostError>;
 }
 
 /// Why a source could not deliver its records.
@@ -286,6 +287,16 @@ pub struct StateError {
     pub name: String,
     /// What went wrong.
     pub message: String,
+}
+
+impl StateError {
+    /// An error about the entry `name`.
+    pub fn new(name: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self {
+            name: name.into(),
+            message: message.to_string(),
+        }
+    }
 }
 
 /// Named blobs that survive between runs (a directory on disk, memory in

@@ -2,7 +2,7 @@
 //! notify, for any source.
 //!
 //! The engine speaks to the outside world only through the traits of
-//! [`contract`]: a [`KotGateway`] (KOT's employees, time records and punch
+//! its contract: a [`KotGateway`] (KOT's employees, time records and punch
 //! registration), a [`Source`] (one connector's records, already turned
 //! into punches by its rule), a [`StateStore`] (what must survive between
 //! runs), a [`Progress`] sink and an optional [`Notify`]. The adapters to
@@ -11,8 +11,16 @@
 //! only one connector compiles only that client.
 
 mod contract;
+mod run;
+mod state;
 
 pub use contract::{
     Collected, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress,
     SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
+pub use run::{
+    DEFAULT_CONCURRENCY, DIRECTORY_CACHE, DirectorySnapshot, Engine, EngineBuilder, EngineError,
+    RunMode, SyncRun,
+};
+pub(crate) use state::write_atomically;
+pub use state::{DirStore, MAX_NAME_LEN, MemoryStore, validate_name};

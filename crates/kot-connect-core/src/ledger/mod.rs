@@ -37,6 +37,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::punch::{Punch, SourceRef};
 
+mod file;
+
+pub use file::FileLedger;
+
 /// Where a punch stands with KOT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -125,6 +129,15 @@ pub enum LedgerError {
         state: &'static str,
         /// The refused operation, e.g. `begin_post`.
         action: &'static str,
+    },
+    /// The ledger's file exists but is not a ledger (damaged, truncated, or
+    /// another file). Nothing was changed: fix or move the file.
+    #[error("ledger file {} is corrupt: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        message: String,
     },
     /// The storage behind the ledger failed.
     #[error("ledger storage failed")]
@@ -253,17 +266,7 @@ impl Ledger for MemoryLedger {
     }
 
     fn record_pending(&self, punch: &Punch) -> Result<LedgerEntry, LedgerError> {
-        let mut map = self.lock();
-        let entry = map
-            .entry(punch.source.clone())
-            .or_insert_with(|| LedgerEntry {
-                punch: punch.clone(),
-                state: LedgerState::Pending {
-                    attempts: 0,
-                    last_error: None,
-                },
-            });
-        Ok(entry.clone())
+        Ok(ops::record_pending(&mut self.lock(), punch))
     }
 
     fn begin_post(
@@ -271,26 +274,7 @@ impl Ledger for MemoryLedger {
         punch: &Punch,
         now: DateTime<FixedOffset>,
     ) -> Result<LedgerEntry, LedgerError> {
-        let mut map = self.lock();
-        let entry = map
-            .entry(punch.source.clone())
-            .or_insert_with(|| LedgerEntry {
-                punch: punch.clone(),
-                state: LedgerState::Pending {
-                    attempts: 0,
-                    last_error: None,
-                },
-            });
-        match entry.state {
-            LedgerState::Pending { attempts, .. } => {
-                entry.state = LedgerState::InFlight {
-                    attempts: attempts.saturating_add(1),
-                    since: now,
-                };
-                Ok(entry.clone())
-            }
-            _ => Err(invalid(entry, "begin_post")),
-        }
+        ops::begin_post(&mut self.lock(), punch, now)
     }
 
     fn mark_posted(
@@ -298,7 +282,74 @@ impl Ledger for MemoryLedger {
         record: &SourceRef,
         kot_time: DateTime<FixedOffset>,
     ) -> Result<LedgerEntry, LedgerError> {
-        let mut map = self.lock();
+        ops::mark_posted(&mut self.lock(), record, kot_time)
+    }
+
+    fn mark_failed(&self, record: &SourceRef, error: &str) -> Result<LedgerEntry, LedgerError> {
+        ops::mark_failed(&mut self.lock(), record, error)
+    }
+
+    fn forget(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError> {
+        Ok(self.lock().remove(record))
+    }
+
+    fn entries(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
+        Ok(self.lock().values().cloned().collect())
+    }
+}
+
+/// The transitions, over a map, shared by every ledger kept in memory.
+pub(crate) mod ops {
+    use std::collections::BTreeMap;
+
+    use chrono::{DateTime, FixedOffset};
+
+    use super::{LedgerEntry, LedgerError, LedgerState, invalid};
+    use crate::punch::{Punch, SourceRef};
+
+    pub(crate) type Map = BTreeMap<SourceRef, LedgerEntry>;
+
+    fn pending(punch: &Punch) -> LedgerEntry {
+        LedgerEntry {
+            punch: punch.clone(),
+            state: LedgerState::Pending {
+                attempts: 0,
+                last_error: None,
+            },
+        }
+    }
+
+    pub(crate) fn record_pending(map: &mut Map, punch: &Punch) -> LedgerEntry {
+        map.entry(punch.source.clone())
+            .or_insert_with(|| pending(punch))
+            .clone()
+    }
+
+    pub(crate) fn begin_post(
+        map: &mut Map,
+        punch: &Punch,
+        now: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError> {
+        if let Some(entry) = map.get(&punch.source)
+            && !matches!(entry.state, LedgerState::Pending { .. })
+        {
+            return Err(invalid(entry, "begin_post"));
+        }
+        let entry = map
+            .entry(punch.source.clone())
+            .or_insert_with(|| pending(punch));
+        entry.state = LedgerState::InFlight {
+            attempts: entry.state.attempts().saturating_add(1),
+            since: now,
+        };
+        Ok(entry.clone())
+    }
+
+    pub(crate) fn mark_posted(
+        map: &mut Map,
+        record: &SourceRef,
+        kot_time: DateTime<FixedOffset>,
+    ) -> Result<LedgerEntry, LedgerError> {
         let entry = map.get_mut(record).ok_or_else(|| LedgerError::NotFound {
             record: record.clone(),
         })?;
@@ -311,8 +362,11 @@ impl Ledger for MemoryLedger {
         }
     }
 
-    fn mark_failed(&self, record: &SourceRef, error: &str) -> Result<LedgerEntry, LedgerError> {
-        let mut map = self.lock();
+    pub(crate) fn mark_failed(
+        map: &mut Map,
+        record: &SourceRef,
+        error: &str,
+    ) -> Result<LedgerEntry, LedgerError> {
         let entry = map.get_mut(record).ok_or_else(|| LedgerError::NotFound {
             record: record.clone(),
         })?;
@@ -326,14 +380,6 @@ impl Ledger for MemoryLedger {
             }
             _ => Err(invalid(entry, "mark_failed")),
         }
-    }
-
-    fn forget(&self, record: &SourceRef) -> Result<Option<LedgerEntry>, LedgerError> {
-        Ok(self.lock().remove(record))
-    }
-
-    fn entries(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
-        Ok(self.lock().values().cloned().collect())
     }
 }
 

@@ -1,0 +1,785 @@
+//! The engine: one run of one source.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use futures_util::{StreamExt, stream};
+use kot_api::DateRange;
+use kot_api::models::{Division, Employee};
+use serde::{Deserialize, Serialize};
+
+use super::contract::{
+    GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress, SilentProgress,
+    Source, SourceContext, SourceError, Stage, StateError, StateStore,
+};
+use super::state::MemoryStore;
+use crate::directory::{Directory, ResolveError, Unresolved};
+use crate::ledger::{Ledger, LedgerError, LedgerState};
+use crate::plan::{Decision, KotRecords, Plan, PlannedPunch, Planner};
+use crate::punch::Punch;
+use crate::report::{FailureReason, FailureRow, ReportError, SyncCounts, SyncLog, failure_csv};
+use crate::time::jst;
+
+/// The [`StateStore`] entry where the engine caches KOT's employees and
+/// divisions ([`DirectorySnapshot`] as JSON), written after every
+/// successful read and used inside KOT's time bands.
+pub const DIRECTORY_CACHE: &str = "kot-directory.json";
+
+/// The default number of punch POSTs in flight at once: one, so that
+/// punches reach KOT in plan order and KOT's undocumented rate limit is
+/// never tested. [`EngineBuilder::concurrency`] raises it.
+pub const DEFAULT_CONCURRENCY: usize = 1;
+
+/// Whether a run changes anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunMode {
+    /// Post the plan, update the ledger and the source's state, notify.
+    Post,
+    /// Plan only: read KOT and the source, then stop. Nothing is posted,
+    /// the ledger and the state store are not written (not even the
+    /// directory cache), the source's `finish` is not called and nobody is
+    /// notified.
+    DryRun,
+}
+
+/// Why the engine could not be built, or a run or a directory read stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// [`EngineBuilder::now`] was not called: the engine never reads the
+    /// machine's clock on its own.
+    #[error("the engine has no clock: call EngineBuilder::now (e.g. with `|| chrono::Utc::now()`)")]
+    NoClock,
+    /// KOT refuses to list its employees until `reopens_at` (API time band)
+    /// and no copy was cached by an earlier run.
+    #[error(
+        "KOT's employees cannot be read until {reopens_at} (API time band 08:30-10:00 / 17:30-18:30 JST) and no copy is cached yet: run again after {reopens_at}"
+    )]
+    NoDirectoryCache {
+        /// When KOT reopens (JST).
+        reopens_at: DateTime<FixedOffset>,
+    },
+    /// The cached directory could not be decoded.
+    #[error("the cached KOT directory `{name}` is unreadable: {message}")]
+    CorruptCache {
+        /// The state entry.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A KOT read failed.
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    /// The source failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The state store failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The ledger failed; no POST is sent after it.
+    #[error("ledger: {0}")]
+    Ledger(#[from] LedgerError),
+}
+
+/// KOT's employees (resigned ones included) and divisions, as read or as
+/// cached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DirectorySnapshot {
+    /// Every employee.
+    pub employees: Vec<Employee>,
+    /// Every division.
+    pub divisions: Vec<Division>,
+    /// When KOT was read.
+    pub read_at: DateTime<FixedOffset>,
+    /// `true` when this is the cached copy (KOT was in a time band).
+    #[serde(skip)]
+    pub from_cache: bool,
+}
+
+impl DirectorySnapshot {
+    /// The [`Directory`] of these employees, with their divisions' day
+    /// borders.
+    pub fn directory(&self) -> Directory {
+        Directory::with_divisions(&self.employees, &self.divisions)
+    }
+}
+
+/// What one run did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SyncRun {
+    /// The mode it ran in.
+    pub mode: RunMode,
+    /// The sync log (連携ログ). A run that stopped is `FAILURE` with the
+    /// reason as its last detail.
+    pub log: SyncLog,
+    /// The plan (empty when the run stopped before planning). On a dry
+    /// run, [`Plan::to_post`] is what would have been posted.
+    pub plan: Plan,
+    /// Every record that did not go through, in order: the source's
+    /// unmatched records, punches the directory could not resolve, then
+    /// the plan's punches (already in KOT, conflicts, outcomes unknown,
+    /// held in a time band, refused or unknown POSTs) in plan order.
+    pub failures: Vec<FailureRow>,
+    /// The punches KOT accepted in this run, in plan order.
+    pub posted: Vec<Punch>,
+    /// `true` when KOT's punches of the run's dates were read; `false`
+    /// when KOT was in a time band (the plan then rests on the ledger
+    /// alone) or there was nothing to check.
+    pub kot_checked: bool,
+    /// `true` when KOT's employees came from the cache.
+    pub directory_from_cache: bool,
+    /// How the notification went (`None` on a dry run or without a
+    /// notifier).
+    pub notified: Option<NotifyOutcome>,
+    /// Why the run stopped early, if it did.
+    pub error: Option<EngineError>,
+}
+
+impl SyncRun {
+    /// The failure report CSV ([`failure_csv`]) of [`SyncRun::failures`].
+    ///
+    /// # Errors
+    /// [`ReportError`], in theory only.
+    pub fn failure_csv(&self) -> Result<Vec<u8>, ReportError> {
+        failure_csv(&self.failures)
+    }
+}
+
+/// Builds an [`Engine`]; see [`Engine::builder`].
+pub struct EngineBuilder {
+    kot: Arc<dyn KotGateway>,
+    ledger: Arc<dyn Ledger>,
+    now: Option<Arc<dyn Now>>,
+    state: Arc<dyn StateStore>,
+    planner: Planner,
+    concurrency: usize,
+    progress: Arc<dyn Progress>,
+    notifier: Option<Arc<dyn Notify>>,
+}
+
+impl fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EngineBuilder")
+            .field("has_clock", &self.now.is_some())
+            .field("planner", &self.planner)
+            .field("concurrency", &self.concurrency)
+            .field("has_notifier", &self.notifier.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EngineBuilder {
+    /// The clock (required). Production passes `|| chrono::Utc::now()`,
+    /// the sandbox and tests their own clock.
+    pub fn now(mut self, now: Arc<dyn Now>) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Where state survives between runs (default: a [`MemoryStore`],
+    /// forgotten at exit).
+    pub fn state(mut self, state: Arc<dyn StateStore>) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// The planner (default [`Planner::default`]: same minute, one
+    /// 出勤/退勤 a day).
+    pub fn planner(mut self, planner: Planner) -> Self {
+        self.planner = planner;
+        self
+    }
+
+    /// How many punch POSTs may be in flight at once (default
+    /// [`DEFAULT_CONCURRENCY`]; 0 counts as 1).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Where progress goes (default [`SilentProgress`]).
+    pub fn progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Who is told of each run's result (default: nobody).
+    pub fn notifier(mut self, notifier: Arc<dyn Notify>) -> Self {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    /// The engine.
+    ///
+    /// # Errors
+    /// [`EngineError::NoClock`] when [`EngineBuilder::now`] was not called.
+    pub fn build(self) -> Result<Engine, EngineError> {
+        Ok(Engine {
+            kot: self.kot,
+            ledger: self.ledger,
+            now: self.now.ok_or(EngineError::NoClock)?,
+            state: self.state,
+            planner: self.planner,
+            concurrency: self.concurrency,
+            progress: self.progress,
+            notifier: self.notifier,
+        })
+    }
+}
+
+/// The sync engine: fetch → rule → match → plan → post → ledger → log →
+/// notify, for any [`Source`].
+///
+/// One [`Engine::run`]:
+///
+/// 1. **Directory**: KOT's employees and divisions ([`Engine::directory`]:
+///    read and cached, or the cache inside a time band).
+/// 2. **Fetch**: [`Source::collect`] (records, rule, matching).
+/// 3. **Resolve**: employee codes → keys; unknown, duplicate and resigned
+///    codes become failure rows.
+/// 4. **KOT's punches**: one [`KotGateway::time_records`] over the run's
+///    work dates; every resolved punch's day counts as read (KOT may leave
+///    out employees with no punch). Inside a time band the read is refused:
+///    the plan rests on the ledger alone, `kot_checked` is `false`.
+/// 5. **Plan** ([`Planner::plan`]). A dry run stops here.
+/// 6. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
+///    ledger marks the punch in flight *before* the POST, then posted
+///    (accepted) or failed (refused: sent again by a later run); an
+///    unknown outcome stays in flight, and later plans hold it
+///    ([`Decision::OutcomeUnknown`]) until KOT's records of its day are
+///    read. A punch found in KOT whose ledger entry is not posted (an
+///    earlier unknown outcome) is marked posted. POSTs are never retried.
+/// 7. **Finish**: [`Source::finish`] with `settled` = no POST was refused
+///    or unknown and no punch is held. Unmatched records and conflicts
+///    need an administrator, not a rerun, and do not unsettle a run.
+/// 8. **Log and notify**: [`SyncLog::finished`] (or `aborted`) with
+///    counts: `posted`; `already_punched` (already in KOT, or posted by an
+///    earlier run); `ignored` (the rule's ignored records and punches
+///    duplicated within the run); `unmatched` (no or several employees);
+///    `resigned`; `failed` (conflicts, held, refused and unknown POSTs).
+///    Details are the failure rows' Japanese messages.
+///
+/// Errors never escape as `Err`: a run that cannot go on ends with an
+/// aborted log, [`SyncRun::error`], and what it did until then.
+pub struct Engine {
+    kot: Arc<dyn KotGateway>,
+    ledger: Arc<dyn Ledger>,
+    now: Arc<dyn Now>,
+    state: Arc<dyn StateStore>,
+    planner: Planner,
+    concurrency: usize,
+    progress: Arc<dyn Progress>,
+    notifier: Option<Arc<dyn Notify>>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("planner", &self.planner)
+            .field("concurrency", &self.concurrency)
+            .field("has_notifier", &self.notifier.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a run has gathered so far.
+#[derive(Default)]
+struct Acc {
+    plan: Plan,
+    failures: Vec<FailureRow>,
+    posted: Vec<Punch>,
+    counts: SyncCounts,
+    kot_checked: bool,
+    directory_from_cache: bool,
+}
+
+/// How one POST went.
+enum Outcome {
+    /// KOT accepted it; the ledger error if it could not be marked posted
+    /// (the entry stays in flight and the next run finds it in KOT).
+    Posted(Option<LedgerError>),
+    Rejected(String),
+    Unknown(String),
+    /// Not sent: the ledger failed before the POST (or an earlier one did).
+    NotSent(Option<LedgerError>),
+}
+
+impl Engine {
+    /// Starts a builder with KOT and the ledger. The clock is required
+    /// ([`EngineBuilder::now`]).
+    pub fn builder(kot: Arc<dyn KotGateway>, ledger: Arc<dyn Ledger>) -> EngineBuilder {
+        EngineBuilder {
+            kot,
+            ledger,
+            now: None,
+            state: Arc::new(MemoryStore::new()),
+            planner: Planner::default(),
+            concurrency: DEFAULT_CONCURRENCY,
+            progress: Arc::new(SilentProgress),
+            notifier: None,
+        }
+    }
+
+    /// The ledger.
+    pub fn ledger(&self) -> &Arc<dyn Ledger> {
+        &self.ledger
+    }
+
+    /// The state store.
+    pub fn state(&self) -> &Arc<dyn StateStore> {
+        &self.state
+    }
+
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.now.now().with_timezone(&jst())
+    }
+
+    /// KOT's [`Directory`]; see [`Engine::directory_snapshot`].
+    ///
+    /// # Errors
+    /// As [`Engine::directory_snapshot`].
+    pub async fn directory(&self) -> Result<Directory, EngineError> {
+        Ok(self.directory_snapshot().await?.directory())
+    }
+
+    /// KOT's employees (resigned included) and divisions. After every
+    /// successful read they are cached in the state store as
+    /// [`DIRECTORY_CACHE`]; inside a time band (KOT refuses the read) the
+    /// cache is returned, `from_cache` set.
+    ///
+    /// # Errors
+    /// [`EngineError::NoDirectoryCache`] inside a time band with no cache,
+    /// saying when KOT reopens; [`EngineError::Gateway`] for any other
+    /// failed read (the cache is not used then);
+    /// [`EngineError::CorruptCache`], [`EngineError::State`].
+    pub async fn directory_snapshot(&self) -> Result<DirectorySnapshot, EngineError> {
+        self.read_directory(true).await
+    }
+
+    async fn read_directory(&self, write_cache: bool) -> Result<DirectorySnapshot, EngineError> {
+        let read = async {
+            let employees = self.kot.employees().await?;
+            let divisions = self.kot.divisions().await?;
+            Ok::<_, GatewayError>((employees, divisions))
+        };
+        match read.await {
+            Ok((employees, divisions)) => {
+                let snapshot = DirectorySnapshot {
+                    employees,
+                    divisions,
+                    read_at: self.now(),
+                    from_cache: false,
+                };
+                if write_cache {
+                    let bytes =
+                        serde_json::to_vec(&snapshot).map_err(|e| EngineError::CorruptCache {
+                            name: DIRECTORY_CACHE.to_owned(),
+                            message: e.to_string(),
+                        })?;
+                    self.state.store(DIRECTORY_CACHE, &bytes)?;
+                }
+                Ok(snapshot)
+            }
+            Err(GatewayError::TimeBand { reopens_at }) => {
+                let Some(bytes) = self.state.load(DIRECTORY_CACHE)? else {
+                    return Err(EngineError::NoDirectoryCache { reopens_at });
+                };
+                let mut snapshot: DirectorySnapshot =
+                    serde_json::from_slice(&bytes).map_err(|e| EngineError::CorruptCache {
+                        name: DIRECTORY_CACHE.to_owned(),
+                        message: e.to_string(),
+                    })?;
+                snapshot.from_cache = true;
+                Ok(snapshot)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Runs `source` once; see [`Engine`] for the steps.
+    pub async fn run(&self, source: &dyn Source, mode: RunMode) -> SyncRun {
+        let started = self.now();
+        let mut acc = Acc::default();
+        let result = self.run_steps(source, mode, &mut acc).await;
+        let finished = self.now();
+        let details: Vec<String> = acc.failures.iter().map(FailureRow::message_ja).collect();
+        let log = match &result {
+            Ok(()) => SyncLog::finished(
+                source.connector(),
+                source.job(),
+                started,
+                finished,
+                acc.counts,
+                details,
+            ),
+            Err(error) => SyncLog::aborted(
+                source.connector(),
+                source.job(),
+                started,
+                finished,
+                acc.counts,
+                details,
+                error,
+            ),
+        };
+        let notified = match (&self.notifier, mode) {
+            (Some(notifier), RunMode::Post) => {
+                self.progress.begin(Stage::Notify, Some(1));
+                let outcome = notifier.notify(&log, &acc.failures).await;
+                self.progress.advance(Stage::Notify, 1);
+                self.progress.end(Stage::Notify);
+                Some(outcome)
+            }
+            _ => None,
+        };
+        SyncRun {
+            mode,
+            log,
+            plan: acc.plan,
+            failures: acc.failures,
+            posted: acc.posted,
+            kot_checked: acc.kot_checked,
+            directory_from_cache: acc.directory_from_cache,
+            notified,
+            error: result.err(),
+        }
+    }
+
+    async fn run_steps(
+        &self,
+        source: &dyn Source,
+        mode: RunMode,
+        acc: &mut Acc,
+    ) -> Result<(), EngineError> {
+        let dry_run = mode == RunMode::DryRun;
+        let progress = self.progress.as_ref();
+
+        progress.begin(Stage::Directory, None);
+        let snapshot = self.read_directory(!dry_run).await;
+        progress.end(Stage::Directory);
+        let snapshot = snapshot?;
+        acc.directory_from_cache = snapshot.from_cache;
+        let directory = snapshot.directory();
+
+        let ctx = SourceContext::new(
+            self.now.now(),
+            &directory,
+            progress,
+            self.state.as_ref(),
+            dry_run,
+        );
+        progress.begin(Stage::Fetch, None);
+        let collected = source.collect(&ctx).await;
+        progress.end(Stage::Fetch);
+        let collected = collected?;
+        acc.counts.ignored += collected.ignored.len();
+        for row in &collected.failures {
+            match row.reason {
+                FailureReason::UnmatchedEmployee { .. } | FailureReason::AmbiguousMatch { .. } => {
+                    acc.counts.unmatched += 1;
+                }
+                FailureReason::ResignedEmployee { .. } => acc.counts.resigned += 1,
+                _ => acc.counts.failed += 1,
+            }
+        }
+        acc.failures.extend(collected.failures.iter().cloned());
+
+        let resolution = directory.resolve_all(collected.punches.clone());
+        for unresolved in &resolution.failed {
+            if matches!(unresolved.error, ResolveError::Resigned { .. }) {
+                acc.counts.resigned += 1;
+            } else {
+                acc.counts.unmatched += 1;
+            }
+            acc.failures.push(unresolved_row(unresolved));
+        }
+        let resolved = resolution.resolved;
+
+        // KOT's punches of the run's days, in one read.
+        let mut records = KotRecords::new();
+        let mut band: Option<DateTime<FixedOffset>> = None;
+        if let Some(range) = run_range(collected.work_dates, &resolved) {
+            progress.begin(Stage::KotRecords, Some(range.days()));
+            let read = self.kot.time_records(range).await;
+            progress.end(Stage::KotRecords);
+            match read {
+                Ok(daily) => {
+                    records = KotRecords::from_daily(&daily);
+                    // KOT may leave out employees with no punch: every day
+                    // asked for was read.
+                    for punch in &resolved {
+                        if let Some(key) = &punch.key {
+                            records.mark_known(key, punch.work_date);
+                        }
+                    }
+                    acc.kot_checked = true;
+                }
+                Err(GatewayError::TimeBand { reopens_at }) => band = Some(reopens_at),
+                Err(other) => return Err(other.into()),
+            }
+        }
+
+        acc.plan = self
+            .planner
+            .plan(&resolved, &records, self.ledger.as_ref())?;
+        if dry_run {
+            for item in &acc.plan.items {
+                if let Some(row) = plan_row(item, band, &mut acc.counts) {
+                    acc.failures.push(row);
+                }
+            }
+            return Ok(());
+        }
+
+        // Punches KOT already has: settle what the ledger still has open.
+        for item in &acc.plan.items {
+            if let Decision::AlreadyInKot { kot_time } = item.decision
+                && let Some(entry) = self.ledger.get(&item.punch.source)?
+                && !matches!(entry.state, LedgerState::Posted { .. })
+            {
+                self.ledger.mark_posted(&item.punch.source, kot_time)?;
+            }
+        }
+
+        let mut outcomes = self.post_all(&acc.plan).await;
+        let mut settled = true;
+        let mut ledger_error: Option<LedgerError> = None;
+        for (i, item) in acc.plan.items.iter().enumerate() {
+            let row = match outcomes.remove(&i) {
+                None => {
+                    if item.decision == Decision::OutcomeUnknown {
+                        settled = false;
+                    }
+                    plan_row(item, band, &mut acc.counts)
+                }
+                Some(Outcome::Posted(error)) => {
+                    if ledger_error.is_none() {
+                        ledger_error = error;
+                    }
+                    acc.counts.posted += 1;
+                    acc.posted.push(item.punch.clone());
+                    None
+                }
+                Some(Outcome::Rejected(message)) => {
+                    settled = false;
+                    acc.counts.failed += 1;
+                    Some(punch_row(
+                        &item.punch,
+                        FailureReason::ApiError {
+                            message: format!(
+                                "KING OF TIME が打刻を受け付けませんでした: {message}"
+                            ),
+                        },
+                    ))
+                }
+                Some(Outcome::Unknown(message)) => {
+                    settled = false;
+                    acc.counts.failed += 1;
+                    Some(punch_row(
+                        &item.punch,
+                        FailureReason::ApiError {
+                            message: format!(
+                                "送信結果が不明です（次回、KING OF TIME の打刻を確認してから連携します）: {message}"
+                            ),
+                        },
+                    ))
+                }
+                Some(Outcome::NotSent(error)) => {
+                    settled = false;
+                    acc.counts.failed += 1;
+                    if ledger_error.is_none() {
+                        ledger_error = error;
+                    }
+                    Some(punch_row(
+                        &item.punch,
+                        FailureReason::ApiError {
+                            message: "台帳に記録できなかったため送信しませんでした".to_owned(),
+                        },
+                    ))
+                }
+            };
+            acc.failures.extend(row);
+        }
+        if let Some(error) = ledger_error {
+            return Err(error.into());
+        }
+
+        source.finish(&ctx, settled).await?;
+        Ok(())
+    }
+
+    /// Posts the plan's punches, at most `concurrency` at once; outcomes by
+    /// plan index.
+    async fn post_all(&self, plan: &Plan) -> HashMap<usize, Outcome> {
+        let to_post: Vec<(usize, &PlannedPunch)> = plan
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.decision == Decision::Post)
+            .collect();
+        if to_post.is_empty() {
+            return HashMap::new();
+        }
+        self.progress.begin(Stage::Post, Some(to_post.len() as u64));
+        let stop = AtomicBool::new(false);
+        let stop = &stop;
+        // The futures are made up front (not in a stream's closure) so
+        // that the run's future stays `Send`.
+        let posts: Vec<_> = to_post
+            .into_iter()
+            .map(|(i, item)| async move {
+                let outcome = self.post_one(&item.punch, stop).await;
+                self.progress.advance(Stage::Post, 1);
+                (i, outcome)
+            })
+            .collect();
+        let outcomes = stream::iter(posts)
+            .buffer_unordered(self.concurrency)
+            .collect::<HashMap<_, _>>()
+            .await;
+        self.progress.end(Stage::Post);
+        outcomes
+    }
+
+    async fn post_one(&self, punch: &Punch, stop: &AtomicBool) -> Outcome {
+        if stop.load(Ordering::SeqCst) {
+            return Outcome::NotSent(None);
+        }
+        let prepared = (|| {
+            // An earlier POST of this punch is known (KOT's records of its
+            // day were read) not to have landed.
+            if let Some(entry) = self.ledger.get(&punch.source)?
+                && matches!(entry.state, LedgerState::InFlight { .. })
+            {
+                self.ledger.mark_failed(
+                    &punch.source,
+                    "not in KOT's records after an unknown outcome",
+                )?;
+            }
+            self.ledger.begin_post(punch, self.now())
+        })();
+        if let Err(error) = prepared {
+            stop.store(true, Ordering::SeqCst);
+            return Outcome::NotSent(Some(error));
+        }
+        match self.kot.post_punch(punch).await {
+            Ok(kot_time) => match self.ledger.mark_posted(&punch.source, kot_time) {
+                Ok(_) => Outcome::Posted(None),
+                Err(error) => {
+                    stop.store(true, Ordering::SeqCst);
+                    Outcome::Posted(Some(error))
+                }
+            },
+            Err(PostError::Rejected { message }) => {
+                if self.ledger.mark_failed(&punch.source, &message).is_err() {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                Outcome::Rejected(message)
+            }
+            Err(PostError::Unknown { message }) => Outcome::Unknown(message),
+        }
+    }
+}
+
+/// The dates KOT's punches are read for: the source's work dates and every
+/// resolved punch's date. `None` when there is no punch to check.
+fn run_range(work_dates: Option<(NaiveDate, NaiveDate)>, resolved: &[Punch]) -> Option<DateRange> {
+    let first = resolved.iter().map(|p| p.work_date).min()?;
+    let last = resolved.iter().map(|p| p.work_date).max()?;
+    let (first, last) = match work_dates {
+        Some((a, b)) => (first.min(a).min(b), last.max(a).max(b)),
+        None => (first, last),
+    };
+    DateRange::new(first, last).ok()
+}
+
+fn punch_row(punch: &Punch, reason: FailureReason) -> FailureRow {
+    FailureRow {
+        employee: Some(punch.employee.clone()),
+        kind: Some(punch.kind),
+        at: Some(punch.at),
+        reason,
+        source: Some(punch.source.clone()),
+    }
+}
+
+fn unresolved_row(unresolved: &Unresolved) -> FailureRow {
+    let punch = &unresolved.punch;
+    let reason = match &unresolved.error {
+        ResolveError::UnknownCode { code } => FailureReason::UnmatchedEmployee {
+            external_id: code.as_str().to_owned(),
+        },
+        ResolveError::Resigned {
+            code, resigned_on, ..
+        } => FailureReason::ResignedEmployee {
+            employee: code.clone(),
+            resigned_on: Some(*resigned_on),
+        },
+        other => FailureReason::Conflict {
+            detail: other.to_string(),
+        },
+    };
+    punch_row(punch, reason)
+}
+
+/// The row and counts of a punch that was not posted by this run.
+fn plan_row(
+    item: &PlannedPunch,
+    band: Option<DateTime<FixedOffset>>,
+    counts: &mut SyncCounts,
+) -> Option<FailureRow> {
+    let punch = &item.punch;
+    let hhmm = |at: &DateTime<FixedOffset>| at.with_timezone(&jst()).format("%H:%M").to_string();
+    let reason = match &item.decision {
+        Decision::Post => return None,
+        Decision::AlreadyPosted { .. } => {
+            counts.already_punched += 1;
+            return None;
+        }
+        Decision::Duplicate { .. } => {
+            counts.ignored += 1;
+            return None;
+        }
+        Decision::AlreadyInKot { .. } => {
+            counts.already_punched += 1;
+            FailureReason::AlreadyPunched {
+                employee: punch.employee.clone(),
+                kind: punch.kind,
+            }
+        }
+        Decision::Conflict { existing } => {
+            counts.failed += 1;
+            let times: Vec<String> = existing.iter().map(hhmm).collect();
+            FailureReason::Conflict {
+                detail: format!(
+                    "従業員コード:{} の{}は既に別の時刻 ({}) で打刻済みのため、{} は送信しません",
+                    punch.employee,
+                    punch.kind,
+                    times.join(", "),
+                    hhmm(&punch.at)
+                ),
+            }
+        }
+        Decision::OutcomeUnknown => {
+            counts.failed += 1;
+            match band {
+                Some(reopens_at) => FailureReason::TimeBand { reopens_at },
+                None => FailureReason::ApiError {
+                    message: item.message_ja().unwrap_or_default(),
+                },
+            }
+        }
+        Decision::Unresolved => {
+            counts.unmatched += 1;
+            FailureReason::UnmatchedEmployee {
+                external_id: punch.employee.as_str().to_owned(),
+            }
+        }
+    };
+    Some(punch_row(punch, reason))
+}

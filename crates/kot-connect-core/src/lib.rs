@@ -77,6 +77,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod adapters;
 pub mod directory;
 pub mod employee_sync;
 pub mod engine;

@@ -229,7 +229,7 @@ impl PersonSyncOutcome {
 
 /// 社員情報連携: brings SenseLink's persons in line with KOT's `employees`
 /// on `today` (the run's JST date), with
-/// [`plan_employee_sync`](crate::employee_sync::plan_employee_sync).
+/// [`plan_employee_sync`].
 ///
 /// Reads every person (one paged list), then creates the missing ones and
 /// updates the changed fields, one call per person; a person SenseLink

@@ -12,5 +12,12 @@ pub mod malion;
 pub mod notify;
 #[cfg(feature = "senselink")]
 pub mod senselink;
+#[cfg(any(
+    feature = "senselink",
+    feature = "cyzen",
+    feature = "malion",
+    feature = "wowtalk"
+))]
+mod support;
 #[cfg(feature = "wowtalk")]
 pub mod wowtalk;

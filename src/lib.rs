@@ -8,9 +8,13 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod config;
+pub mod cyzen;
 pub mod malion;
 pub mod output;
+pub mod run;
+pub mod senselink;
 pub mod services;
 pub mod session;
 pub mod wowtalk;

@@ -139,3 +139,66 @@ fn duplicates_message(duplicates: &[DuplicateServiceAccount]) -> String {
     }
     out
 }
+
+/// `link export` with KOT's employees (the cached list inside a time band)
+/// and the stored links.
+///
+/// # Errors
+/// KOT cannot be read and nothing is cached; the state cannot be read.
+pub async fn link_export(
+    services: &crate::Services,
+    encoding: CsvEncoding,
+) -> Result<Vec<u8>, Error> {
+    let state = state(services)?;
+    let engine = crate::run::engine(
+        services,
+        kot_connect_core::Planner::default(),
+        &crate::run::RunOptions::post(),
+    )?;
+    let snapshot = engine
+        .directory_snapshot()
+        .await
+        .map_err(|e| Error::service("kot", e))?;
+    export_links(
+        &snapshot.employees,
+        &load_links(&state)?,
+        services.now_jst().date_naive(),
+        encoding,
+    )
+}
+
+/// `link import` into the state directory.
+///
+/// # Errors
+/// As [`import_links`].
+pub fn link_import(services: &crate::Services, file: &[u8]) -> Result<LinkImport, Error> {
+    import_links(&state(services)?, file)
+}
+
+fn state(services: &crate::Services) -> Result<kot_connect_core::DirStore, Error> {
+    kot_connect_core::DirStore::open(services.state_dir()).map_err(|e| Error::Report(e.to_string()))
+}
+
+/// `sync`: PC logon → 出勤 and logoff → 退勤 over the last
+/// `lookback_days` (default 2: a shutdown's logoff can arrive the next
+/// day). A re-run over the same days posts nothing twice: the ledger and
+/// KOT's punches decide.
+///
+/// # Errors
+/// The clients, the link table or the state cannot be set up.
+pub async fn sync(
+    services: &crate::Services,
+    options: &crate::run::RunOptions,
+) -> Result<crate::run::Outcome, Error> {
+    let config = services.config().malion()?;
+    let links = load_links(&state(services)?)?;
+    let source = kot_connect_core::adapters::malion::MaLionSource::new(
+        std::sync::Arc::new(services.malion()?),
+        links,
+        config.policy,
+        config.lookback_days,
+    );
+    let engine = crate::run::engine(services, kot_connect_core::Planner::default(), options)?;
+    let run = engine.run(&source, options.mode()).await;
+    crate::run::Outcome::from_run(services, run)
+}

@@ -26,6 +26,7 @@ pub struct Services {
     lookup: SecretLookup,
     clock: Arc<dyn Clock>,
     state_dir: PathBuf,
+    report_dir: Option<PathBuf>,
 }
 
 impl fmt::Debug for Services {
@@ -55,7 +56,14 @@ impl Services {
             lookup,
             clock,
             state_dir,
+            report_dir: None,
         }
+    }
+
+    /// Writes failure CSVs to `dir` instead of `<state directory>/reports`.
+    pub fn with_report_dir(mut self, dir: PathBuf) -> Self {
+        self.report_dir = Some(dir);
+        self
     }
 
     /// The configuration.
@@ -66,6 +74,13 @@ impl Services {
     /// The state directory.
     pub fn state_dir(&self) -> &Path {
         &self.state_dir
+    }
+
+    /// Where failure CSVs are written (default `<state directory>/reports`).
+    pub fn report_dir(&self) -> PathBuf {
+        self.report_dir
+            .clone()
+            .unwrap_or_else(|| self.state_dir.join("reports"))
     }
 
     /// The shared clock.

@@ -132,17 +132,22 @@ impl Session {
                 let sandbox = Sandbox::start(SandboxOptions::default())
                     .await
                     .map_err(|e| Error::Sandbox(e.to_string()))?;
-                let (dir, temp) = match state_dir {
-                    Some(dir) => (dir, None),
+                let (dir, temp, reports) = match state_dir {
+                    Some(dir) => (dir, None, None),
                     None => {
                         let temp = tempfile::Builder::new()
                             .prefix("kot-connect-sandbox-")
                             .tempdir()
                             .map_err(|e| Error::io(Path::new("temporary directory"), e))?;
-                        (temp.path().to_path_buf(), Some(temp))
+                        // Reports outlive the temporary state.
+                        let reports = std::env::temp_dir().join("kot-connect-reports");
+                        (temp.path().to_path_buf(), Some(temp), Some(reports))
                     }
                 };
-                let services = sandbox_services(&sandbox, &dir)?;
+                let mut services = sandbox_services(&sandbox, &dir)?;
+                if let Some(reports) = reports {
+                    services = services.with_report_dir(reports);
+                }
                 Ok(Self {
                     services,
                     sandbox: Some(sandbox),

@@ -109,3 +109,202 @@ pub fn read_members(bytes: &[u8]) -> Result<Vec<MemberRow>, Error> {
     wowtalk_api::models::read_members(bytes, InputEncoding::default())
         .map_err(|e| Error::Input(format!("member list: {e}")))
 }
+
+/// `link import` with KOT's employees (refused inside a time band anyway)
+/// and WowTalk's members, into the state directory.
+///
+/// # Errors
+/// As [`import_links`]; KOT cannot be read.
+pub async fn link_import(
+    services: &crate::Services,
+    file: &[u8],
+    members: &[MemberRow],
+) -> Result<LinkImport, Error> {
+    let now = services.now();
+    // The import is refused in the bands before anything is read.
+    kot_api::time_band::CallKind::Guarded
+        .check(&now, "WowTalk ID link import")
+        .map_err(|e| Error::Input(e.to_string()))?;
+    let engine = crate::run::engine(
+        services,
+        kot_connect_core::Planner::default(),
+        &crate::run::RunOptions::post(),
+    )?;
+    let snapshot = engine
+        .directory_snapshot()
+        .await
+        .map_err(|e| Error::service("kot", e))?;
+    import_links(&state(services)?, file, &snapshot.employees, members, now)
+}
+
+/// `link export` from the state directory.
+///
+/// # Errors
+/// As [`export_links`].
+pub fn link_export(services: &crate::Services) -> Result<Vec<u8>, Error> {
+    export_links(&state(services)?)
+}
+
+fn state(services: &crate::Services) -> Result<kot_connect_core::DirStore, Error> {
+    kot_connect_core::DirStore::open(services.state_dir()).map_err(|e| Error::Report(e.to_string()))
+}
+
+/// The bot: a webhook that turns chat commands (出勤, 退勤, 休憩開始,
+/// 休憩終了, ...) into punches and answers each sender.
+pub mod bot {
+    use std::sync::Arc;
+
+    use axum::body::Bytes;
+    use axum::extract::{RawQuery, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::post;
+    use axum::{Json, Router};
+    use kot_connect_core::adapters::wowtalk::{MessageOutcome, WowTalkSource, reply_text};
+    use kot_connect_core::rules::IgnoreReason;
+    use kot_connect_core::{Engine, RunMode};
+    use tokio::sync::Mutex;
+    use wowtalk_api::models::{InboundMessage, Reply};
+    use wowtalk_api::{BotClient, Command, SharedSecret, WebhookRequest, WebhookVerifier};
+
+    use crate::run::{Outcome, RunOptions};
+    use crate::{Error, Services};
+
+    /// The webhook's path.
+    pub const PATH: &str = "/wowtalk/webhook";
+
+    /// The default header carrying the shared secret.
+    pub const SECRET_HEADER: &str = "X-WowTalk-Webhook-Secret";
+
+    struct Bot {
+        services: Services,
+        engine: Engine,
+        client: BotClient,
+        verifier: SharedSecret,
+        // One message at a time: the link table is read and the ledger
+        // written per message, in order.
+        outcomes: Mutex<Vec<Outcome>>,
+    }
+
+    /// The bot's router (mount it on any server), and a handle on the
+    /// outcome of every message handled so far.
+    ///
+    /// # Errors
+    /// `[wowtalk]` is missing or a secret unset; the engine cannot be set up.
+    pub fn router(services: &Services, options: &RunOptions) -> Result<(Router, Handle), Error> {
+        let config = services.config().wowtalk()?;
+        let secret = services.secret(&config.webhook_secret_env)?;
+        let header = config
+            .webhook_secret_header
+            .as_deref()
+            .unwrap_or(SECRET_HEADER);
+        let verifier = SharedSecret::header(
+            header,
+            kot_connect_http::ExposeSecret::expose_secret(&secret).to_owned(),
+        )
+        .map_err(|e| Error::Config(format!("[wowtalk] {e}")))?;
+        let bot = Arc::new(Bot {
+            engine: crate::run::engine(services, kot_connect_core::Planner::default(), options)?,
+            client: services.wowtalk_bot()?,
+            services: services.clone(),
+            verifier,
+            outcomes: Mutex::new(Vec::new()),
+        });
+        let router = Router::new()
+            .route(PATH, post(webhook))
+            .with_state(bot.clone());
+        Ok((router, Handle { bot }))
+    }
+
+    /// What the bot did so far.
+    #[derive(Clone)]
+    pub struct Handle {
+        bot: Arc<Bot>,
+    }
+
+    impl std::fmt::Debug for Handle {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Handle").finish_non_exhaustive()
+        }
+    }
+
+    impl Handle {
+        /// The outcome of every message, in the order handled.
+        pub async fn outcomes(&self) -> Vec<Outcome> {
+            self.bot.outcomes.lock().await.clone()
+        }
+    }
+
+    async fn webhook(
+        State(bot): State<Arc<Bot>>,
+        headers: HeaderMap,
+        RawQuery(query): RawQuery,
+        body: Bytes,
+    ) -> (StatusCode, Json<serde_json::Value>) {
+        let request = WebhookRequest::new(&headers, query.as_deref(), &body);
+        if bot.verifier.verify(&request).is_err() {
+            tracing::warn!("WowTalk webhook refused: the shared secret does not match");
+            return (
+                StatusCode::UNAUTHORIZED,
+                Json(serde_json::json!({"ok": false, "error": "unauthorized"})),
+            );
+        }
+        let message = match InboundMessage::from_json(&body) {
+            Ok(m) => m,
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(serde_json::json!({"ok": false, "error": e.to_string()})),
+                );
+            }
+        };
+        let mut outcomes = bot.outcomes.lock().await;
+        let (reply, outcome) = match handle(&bot, &message).await {
+            Ok(done) => done,
+            Err(e) => {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({"ok": false, "error": e.to_string()})),
+                );
+            }
+        };
+        let sent = bot.client.send(&Reply::to(&message, reply.clone())).await;
+        if let Err(e) = &sent {
+            tracing::warn!(error = %e, "the bot's reply was not delivered");
+        }
+        if let Some(outcome) = outcome {
+            outcomes.push(outcome);
+        }
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({"ok": true, "reply": reply, "reply_sent": sent.is_ok()})),
+        )
+    }
+
+    /// The reply to `message`, and the run's outcome when it was a
+    /// command.
+    async fn handle(
+        bot: &Bot,
+        message: &InboundMessage,
+    ) -> Result<(String, Option<Outcome>), Error> {
+        if message.text.as_deref().and_then(Command::parse).is_none() {
+            return Ok((
+                reply_text(&MessageOutcome::Ignored(IgnoreReason::NotACommand)),
+                None,
+            ));
+        }
+        let links = super::load_links(&super::state(&bot.services)?)?;
+        let source = WowTalkSource::new(vec![message.clone()], links);
+        let run = bot.engine.run(&source, RunMode::Post).await;
+        let result = match (run.posted.first(), run.failures.first()) {
+            (Some(punch), _) => MessageOutcome::punched(punch),
+            (None, Some(row)) => MessageOutcome::failed(row),
+            (None, None) => match run.plan.items.first() {
+                // Already posted from this very message (a webhook retry).
+                Some(item) => MessageOutcome::punched(&item.punch),
+                None => MessageOutcome::Ignored(IgnoreReason::NotACommand),
+            },
+        };
+        let outcome = Outcome::from_run(&bot.services, run)?;
+        Ok((reply_text(&result), Some(outcome)))
+    }
+}

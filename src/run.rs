@@ -1,0 +1,156 @@
+//! Running a connector through the engine, and what a run leaves behind.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use kot_connect_core::adapters::kot::KotApiGateway;
+use kot_connect_core::engine::{Notify, Progress};
+use kot_connect_core::plan::Plan;
+use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
+use kot_connect_core::{DirStore, Engine, FileLedger, Planner, RunMode, SyncRun};
+
+use crate::output::save_failure_csv;
+use crate::{Error, Services};
+
+/// The ledger's file name in the state directory.
+pub const LEDGER_FILE: &str = "ledger.json";
+
+/// How a command runs: for real or as a dry run, and where progress goes.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// Plan only: nothing is posted and no state changes.
+    pub dry_run: bool,
+    /// The progress display.
+    pub progress: Arc<dyn Progress>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("dry_run", &self.dry_run)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunOptions {
+    /// A real run with no progress display.
+    pub fn post() -> Self {
+        Self {
+            dry_run: false,
+            progress: Arc::new(kot_connect_core::engine::SilentProgress),
+        }
+    }
+
+    /// A dry run with no progress display.
+    pub fn dry_run() -> Self {
+        Self {
+            dry_run: true,
+            ..Self::post()
+        }
+    }
+
+    /// The engine's mode.
+    pub fn mode(&self) -> RunMode {
+        if self.dry_run {
+            RunMode::DryRun
+        } else {
+            RunMode::Post
+        }
+    }
+}
+
+/// The engine for `services`: KOT through kot-api, the durable ledger and
+/// the state store in the state directory, the shared clock, the
+/// configured concurrency and notifications.
+///
+/// # Errors
+/// A client cannot be built, the state directory or the ledger cannot be
+/// opened (a corrupt ledger is refused, never emptied).
+pub fn engine(
+    services: &Services,
+    planner: Planner,
+    options: &RunOptions,
+) -> Result<Engine, Error> {
+    let dir = services.state_dir();
+    let state = DirStore::open(dir).map_err(|e| Error::Report(e.to_string()))?;
+    let ledger =
+        FileLedger::open(dir.join(LEDGER_FILE)).map_err(|e| Error::Report(e.to_string()))?;
+    let clock = services.clock();
+    let mut builder = Engine::builder(
+        Arc::new(KotApiGateway::new(services.kot()?)),
+        Arc::new(ledger),
+    )
+    .now(Arc::new(move || clock.now()))
+    .state(Arc::new(state))
+    .planner(planner)
+    .concurrency(services.config().kot.concurrency)
+    .progress(options.progress.clone());
+    if let Some(notifier) = services.notifier()? {
+        builder = builder.notifier(Arc::new(notifier) as Arc<dyn Notify>);
+    }
+    builder.build().map_err(|e| Error::Config(e.to_string()))
+}
+
+/// What a command did, ready to show: the 連携ログ line, every failure,
+/// the plan (for a dry run) and where the failure CSV was written.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The sync log.
+    pub log: SyncLog,
+    /// Every record that did not go through.
+    pub failures: Vec<FailureRow>,
+    /// The plan, for punch runs.
+    pub plan: Option<Plan>,
+    /// Whether it was a dry run.
+    pub dry_run: bool,
+    /// How many punches were posted.
+    pub posted: usize,
+    /// The failure CSV, when there were failures.
+    pub failure_csv: Option<PathBuf>,
+    /// How notifications went: `(channel, error)` for each that failed.
+    pub notify_errors: Vec<(String, String)>,
+}
+
+impl Outcome {
+    /// An outcome of an engine run; the failure CSV is written to the
+    /// report directory when a real run had failures.
+    ///
+    /// # Errors
+    /// The CSV cannot be written.
+    pub fn from_run(services: &Services, run: SyncRun) -> Result<Self, Error> {
+        let dry_run = run.mode == RunMode::DryRun;
+        let failure_csv = if dry_run {
+            None
+        } else {
+            save_failure_csv(
+                &services.report_dir(),
+                &run.log.connector,
+                run.log.finished_at,
+                &run.failures,
+            )?
+        };
+        let notify_errors = run
+            .notified
+            .map(|n| {
+                n.channels
+                    .into_iter()
+                    .filter_map(|(channel, result)| result.err().map(|e| (channel, e)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            posted: run.posted.len(),
+            log: run.log,
+            failures: run.failures,
+            plan: Some(run.plan),
+            dry_run,
+            failure_csv,
+            notify_errors,
+        })
+    }
+
+    /// `true` when the run is SUCCESS.
+    pub fn is_success(&self) -> bool {
+        self.log.status == SyncStatus::Success
+    }
+}

@@ -308,3 +308,94 @@ pub mod bot {
         Ok((reply_text(&result), Some(outcome)))
     }
 }
+
+/// What the sandbox needs for the WowTalk connector: its member list, an
+/// ID-link CSV linking every member the seed company knows, and a short
+/// chat to replay.
+pub mod sandbox {
+    use kot_connect_sandbox::Sandbox;
+    use wowtalk_api::WriteOptions;
+    use wowtalk_api::idlink::{LinkCsvLayout, LinkRow, LinkTable};
+    use wowtalk_api::models::MemberRow;
+
+    use crate::run::{Outcome, RunOptions};
+    use crate::{Error, Services};
+
+    /// WowTalk's members, as the admin console would export them.
+    pub fn members(sandbox: &Sandbox) -> Vec<MemberRow> {
+        sandbox
+            .wowtalk()
+            .members()
+            .into_iter()
+            .map(|id| MemberRow::new(id.clone(), id))
+            .collect()
+    }
+
+    /// An ID-link CSV for every employee with a WowTalk id.
+    ///
+    /// # Errors
+    /// The CSV cannot be written.
+    pub fn link_csv(sandbox: &Sandbox) -> Result<Vec<u8>, Error> {
+        let rows = sandbox.company().employees.iter().filter_map(|e| {
+            e.wowtalk_id
+                .as_ref()
+                .map(|id| LinkRow::new(id.clone(), e.code.clone()))
+        });
+        LinkTable::from_rows(rows)
+            .and_then(|t| t.to_csv(&LinkCsvLayout::default(), &WriteOptions::default()))
+            .map_err(|e| Error::Report(e.to_string()))
+    }
+
+    /// The chat the demo replays: a break, an early leave, a greeting
+    /// that is no command, and a member nobody linked. Each line is
+    /// (sender, text, minutes the clock moves before it is sent).
+    pub const CHAT: [(&str, &str, i64); 5] = [
+        ("wt0001", "休憩開始", 0),
+        ("wt0002", "おはようございます", 1),
+        ("wt0001", "休憩終了", 45),
+        ("wt0003", "退勤", 5),
+        ("wt-guest", "出勤", 1),
+    ];
+
+    /// Serves the bot on loopback, has the sandbox deliver `chat` to it
+    /// (moving the sandbox clock as each line says), and returns each
+    /// line with the bot's reply, and the outcome of each command.
+    ///
+    /// # Errors
+    /// The bot cannot be set up or served; a delivery fails.
+    pub async fn replay(
+        sandbox: &Sandbox,
+        services: &Services,
+        options: &RunOptions,
+        chat: &[(&str, &str, i64)],
+    ) -> Result<(Vec<(String, String, String)>, Vec<Outcome>), Error> {
+        let (router, handle) = super::bot::router(services, options)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| Error::Sandbox(format!("bot listener: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Sandbox(format!("bot listener: {e}")))?;
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let url = format!("http://{addr}{}", super::bot::PATH);
+        let mut lines = Vec::new();
+        for (from, text, minutes) in chat {
+            sandbox.clock().advance(chrono::Duration::minutes(*minutes));
+            let before = sandbox.wowtalk().sent_to(from).len();
+            sandbox
+                .wowtalk()
+                .deliver(&url, from, text)
+                .await
+                .map_err(|e| Error::Sandbox(format!("deliver: {e}")))?;
+            let reply = sandbox
+                .wowtalk()
+                .sent_to(from)
+                .get(before)
+                .map(|m| m.text.clone())
+                .unwrap_or_default();
+            lines.push(((*from).to_owned(), (*text).to_owned(), reply));
+        }
+        server.abort();
+        Ok((lines, handle.outcomes().await))
+    }
+}

@@ -269,8 +269,21 @@ pub fn render_table(logs: &[SyncLog]) -> String {
                 log.job.label_ja(),
                 log.period_ja()
             ));
+            // The same message for many records is shown once, with a count.
+            let mut lines: Vec<(String, usize)> = Vec::new();
             for line in &log.details {
-                out.push_str(&format!("  - {}\n", one_line(line)));
+                let line = one_line(line);
+                match lines.iter_mut().find(|(l, _)| *l == line) {
+                    Some((_, n)) => *n += 1,
+                    None => lines.push((line, 1)),
+                }
+            }
+            for (line, n) in lines {
+                if n == 1 {
+                    out.push_str(&format!("  - {line}\n"));
+                } else {
+                    out.push_str(&format!("  - {line} (×{n})\n"));
+                }
             }
         }
     }
@@ -930,6 +943,15 @@ mod tests {
         }
         assert!(table.contains("エラー詳細 Details"));
         assert!(table.contains("  - 従業員コード:2022 の出勤は既に打刻済みです。"));
+    }
+
+    #[test]
+    fn repeated_details_are_shown_once_with_a_count() {
+        let mut l = log(0);
+        l.details = vec!["a".into(), "b".into(), "a".into(), "a".into()];
+        let table = render_table(&[l]);
+        assert!(table.contains("  - a (×3)\n  - b\n"), "{table}");
+        assert_eq!(table.matches("  - a").count(), 1, "{table}");
     }
 
     #[test]

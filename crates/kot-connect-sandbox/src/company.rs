@@ -1,7 +1,7 @@
 //! The seed data: a believable company, the same on every run.
 //!
-//! 55 employees in three divisions, codes with leading zeros (`0001` ..
-//! `0055`), one resigned, and the identities each source system knows them
+//! 70 employees in four divisions, codes with leading zeros (`0001` ..
+//! `0070`), one resigned, and the identities each source system knows them
 //! by. Some source identities match nobody in KOT, and two PCs share one
 //! Windows user name, so every unhappy path of the manuals has a subject.
 
@@ -137,7 +137,7 @@ const FIRST: [(&str, &str); 11] = [
 pub const RESIGNED_CODE: &str = "0050";
 
 /// The two employees whose PCs share [`Company::shared_pc_account`].
-pub const SHARED_PC_CODES: [&str; 2] = ["0026", "0027"];
+pub const SHARED_PC_CODES: [&str; 2] = ["0069", "0070"];
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -166,14 +166,18 @@ fn key_for(code: &str) -> String {
 impl Company {
     /// The demo company (株式会社サンプル商事).
     ///
+    /// Each employee's punches come from one source, as in a real company
+    /// (two sources for one person would give two 出勤 a day):
+    ///
     /// - `1000` 本社 (day border 00:00): `0001`-`0020`, SenseLink at the
-    ///   entrance, MaLion on their PCs (user name == code), WowTalk for
-    ///   `0001`-`0010`.
-    /// - `2000` 営業部 (00:00): `0021`-`0035`, cyzen in the field; PCs for
-    ///   `0021`-`0027`, where `0026` and `0027` both log on as `eigyo01`;
-    ///   WowTalk for `0021`-`0030`.
+    ///   entrance; WowTalk for `0001`-`0010`.
+    /// - `2000` 営業部 (00:00): `0021`-`0035`, cyzen in the field; WowTalk
+    ///   for `0021`-`0030`.
     /// - `3000` 大阪工場 (day border 05:00): `0036`-`0055`, SenseLink at the
     ///   gate; `0050` resigned on 2026-09-30 and is still registered.
+    /// - `4000` 開発部 (00:00): `0056`-`0070`, MaLion on their PCs (user
+    ///   name == code), except `0069` and `0070`, whose two PCs both log on
+    ///   as `shared01`.
     pub fn demo() -> Self {
         let divisions = vec![
             SeedDivision {
@@ -187,13 +191,18 @@ impl Company {
                 day_border: NaiveTime::MIN,
             },
             SeedDivision {
+                code: "4000".into(),
+                name: "開発部".into(),
+                day_border: NaiveTime::MIN,
+            },
+            SeedDivision {
                 code: "3000".into(),
                 name: "大阪工場".into(),
                 day_border: NaiveTime::from_hms_opt(5, 0, 0).unwrap_or(NaiveTime::MIN),
             },
         ];
-        let shared = "eigyo01".to_owned();
-        let employees = (1..=55u32)
+        let shared = "shared01".to_owned();
+        let employees = (1..=70u32)
             .map(|n| {
                 let code = format!("{n:04}");
                 let (last, last_kana) = LAST[(n as usize * 7) % LAST.len()];
@@ -201,11 +210,12 @@ impl Company {
                 let division = match n {
                     1..=20 => "1000",
                     21..=35 => "2000",
-                    _ => "3000",
+                    36..=55 => "3000",
+                    _ => "4000",
                 };
                 let pc = match n {
-                    1..=25 => Some((code.clone(), format!("PC-{code}"))),
-                    26 | 27 => Some((shared.clone(), format!("PC-{code}"))),
+                    56..=68 => Some((code.clone(), format!("PC-{code}"))),
+                    69 | 70 => Some((shared.clone(), format!("PC-{code}"))),
                     _ => None,
                 };
                 SeedEmployee {
@@ -220,7 +230,7 @@ impl Company {
                     birth_date: date(1970 + (n % 30) as i32, 1 + n % 12, 1 + n % 28),
                     resignation_date: (code == RESIGNED_CODE).then(|| date(2026, 9, 30)),
                     email: (n % 10 != 0).then(|| format!("e{code}@sample-shoji.example")),
-                    senselink: !(21..=35).contains(&n),
+                    senselink: n <= 20 || (36..=55).contains(&n),
                     cyzen: (21..=35).contains(&n),
                     pc_account: pc.as_ref().map(|(account, _)| account.clone()),
                     pc_name: pc.map(|(_, name)| name),

@@ -336,7 +336,7 @@ impl CyzenFake {
             .route("/histories", get(histories))
             .layer(middleware::from_fn_with_state(self.clone(), gate))
             .with_state(self.clone());
-        Router::new().nest("/webapi/v0", api)
+        Router::new().nest(BASE_PATH, api)
     }
 }
 

@@ -32,7 +32,7 @@
 //!     .clock(Arc::new(sandbox.clock().clone()))
 //!     .build()?;
 //! let employees = kot.employees().list().send().await?;
-//! assert_eq!(employees.len(), 54); // 55, less the one who resigned
+//! assert_eq!(employees.len(), 69); // 70, less the one who resigned
 //!
 //! // The next call answers 503; then the calls are counted by route.
 //! sandbox.faults().inject(Service::Kot, Fault::Status(503), 1);
@@ -290,7 +290,7 @@ impl Sandbox {
             .await?;
         let router = sandbox.senselink.router();
         sandbox.spawn(Service::SenseLink, router).await?;
-        let router = axum::Router::new().nest(cyzen::BASE_PATH, sandbox.cyzen.router());
+        let router = sandbox.cyzen.router();
         sandbox
             .spawn_at(Service::Cyzen, cyzen::BASE_PATH, router)
             .await?;

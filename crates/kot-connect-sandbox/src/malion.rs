@@ -17,9 +17,9 @@
 //!
 //! # Seed data
 //! For the JST dates `D-3` .. `D` (`D` = the clock's date at construction),
-//! for every employee with a PC (`0001`-`0027`, `n` = the code as a number;
+//! for every employee with a PC (`0056`-`0070`, `n` = the code as a number;
 //! computer and terminal agent `PC-<code>`, logon user name = their
-//! `pc_account`, so `0026` and `0027` both log on as `eigyo01`), see
+//! `pc_account`, so `0069` and `0070` both log on as `shared01`), see
 //! [`malion_schedule`]:
 //!
 //! | log | occurred_at (JST) |
@@ -38,7 +38,7 @@
 //!
 //! The outsider [`Outsiders::pc_account`](crate::Outsiders) (`guest`, on
 //! `PC-GUEST`) logs on at 09:30:00 and off at 11:00:00 every date.
-//! So a full date holds 27 × 4 + 2 = 110 logs (plus the duplicate on `D-1`).
+//! So a full date holds 15 × 4 + 2 = 62 logs (plus the duplicate on `D-1`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -65,9 +65,9 @@ pub const MALION_SECRET_CODE: &str = "sandbox-malion-secret";
 /// points at the fake; the client accepts only `malioncloudXXXX.intercom.co.jp`).
 pub const MALION_HOST: &str = "malioncloud0000.intercom.co.jp";
 /// The employee whose `D-1` ログオフ arrives the next morning.
-pub const SHUTDOWN_CODE: &str = "0005";
+pub const SHUTDOWN_CODE: &str = "0060";
 /// The employee whose `D-1` ログオン is delivered twice.
-pub const DUPLICATE_CODE: &str = "0003";
+pub const DUPLICATE_CODE: &str = "0058";
 /// The largest `per_page`.
 pub const MAX_PER_PAGE: usize = 1000;
 
@@ -331,16 +331,16 @@ mod tests {
             .iter()
             .filter(|l| registered(l) >= midnight(19))
             .collect();
-        // The 19th: 110 (0005's ログオフ registered on the 20th) + the
-        // duplicate; the 20th before 10:00: 27 ログオン and the guest's.
-        assert_eq!(since_19.len(), 110 + 1 + 27 + 1);
+        // The 19th: 62 (0060's ログオフ registered on the 20th) + the
+        // duplicate; the 20th before 10:00: 15 ログオン and the guest's.
+        assert_eq!(since_19.len(), 62 + 1 + 15 + 1);
         let kept = deduped.logs.len();
-        assert_eq!(kept, 110 + 27 + 1, "the relay duplicate is dropped");
+        assert_eq!(kept, 62 + 15 + 1, "the relay duplicate is dropped");
         let late = deduped
             .logs
             .iter()
             .find(|l| {
-                l.computer_name == "PC-0005"
+                l.computer_name == "PC-0060"
                     && l.event == LogEvent::Logoff
                     && l.occurred_at < midnight(20)
             })
@@ -352,10 +352,10 @@ mod tests {
         let shared: std::collections::BTreeSet<_> = deduped
             .logs
             .iter()
-            .filter(|l| l.account() == Some("eigyo01"))
+            .filter(|l| l.account() == Some("shared01"))
             .map(|l| l.computer_name.clone())
             .collect();
-        assert_eq!(shared.len(), 2, "two PCs share eigyo01");
+        assert_eq!(shared.len(), 2, "two PCs share shared01");
         assert!(deduped.logs.iter().any(|l| l.account() == Some("guest")));
 
         // One raw page of 500 shows both copies.
@@ -367,7 +367,7 @@ mod tests {
             .logs
             .iter()
             .filter(|l| {
-                l.computer_name == "PC-0003"
+                l.computer_name == "PC-0058"
                     && l.event == LogEvent::Logon
                     && l.occurred_at < midnight(20)
             })

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use kot_connect::cli::{Common, exit_code, render};
-use kot_connect::senselink::{self, Day, RealTime, Wait};
+use kot_connect::senselink::{self, Day, Jump, RealTime, Wait};
 use kot_connect_core::schedule::TargetDay;
 
 #[derive(Debug, Parser)]
@@ -55,18 +55,6 @@ enum Target {
     SameDay,
 }
 
-/// Jumps the sandbox's clock to each run.
-struct Jump<'a>(&'a kot_connect_sandbox::SandboxClock);
-
-impl Wait for Jump<'_> {
-    fn until<'a>(
-        &'a self,
-        at: chrono::DateTime<chrono::FixedOffset>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
-        Box::pin(async move { self.0.set(at.with_timezone(&chrono::Utc)) })
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -91,7 +79,10 @@ async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
     if cli.schedule {
         let real = RealTime(services);
         let (wait, runs): (Box<dyn Wait + '_>, Option<u32>) = match session.sandbox() {
-            Some(sandbox) => (Box::new(Jump(sandbox.clock())), Some(cli.runs.unwrap_or(3))),
+            Some(sandbox) => (
+                Box::new(Jump(sandbox.clock().clone())),
+                Some(cli.runs.unwrap_or(3)),
+            ),
             None => (Box::new(real), cli.runs),
         };
         let mut all = Vec::new();

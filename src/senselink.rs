@@ -165,6 +165,19 @@ impl Wait for RealTime<'_> {
     }
 }
 
+/// Waits by moving a sandbox's clock to the run's time at once.
+#[derive(Debug, Clone)]
+pub struct Jump(pub kot_connect_sandbox::SandboxClock);
+
+impl Wait for Jump {
+    fn until<'a>(
+        &'a self,
+        at: DateTime<FixedOffset>,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(async move { self.0.set(at.with_timezone(&chrono::Utc)) })
+    }
+}
+
 /// Which job a scheduled run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {

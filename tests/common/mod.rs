@@ -1,0 +1,136 @@
+//! Shared set-up of the end-to-end tests: a sandbox, a state directory and
+//! the services pointing at them, exactly as the example programs build
+//! them.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use kot_connect::Services;
+use kot_connect::run::RunOptions;
+use kot_connect::session::sandbox_services;
+use kot_connect_sandbox::{Sandbox, SandboxOptions, StoredPunch};
+
+/// A sandbox, its state directory and services.
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub dir: tempfile::TempDir,
+    pub services: Services,
+}
+
+impl Env {
+    /// The sandbox at its default instant (2026-11-20 11:00 JST).
+    pub async fn new() -> Self {
+        Self::with(SandboxOptions::default()).await
+    }
+
+    /// The sandbox at `now`.
+    pub async fn at(now: DateTime<Utc>) -> Self {
+        Self::with(SandboxOptions::default().now(now)).await
+    }
+
+    pub async fn with(options: SandboxOptions) -> Self {
+        let sandbox = Sandbox::start(options).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let services = sandbox_services(&sandbox, dir.path()).unwrap();
+        Self {
+            sandbox,
+            dir,
+            services,
+        }
+    }
+
+    /// Every file in the state directory with its bytes (to show that a
+    /// dry run wrote nothing).
+    pub fn state_files(&self) -> BTreeMap<String, Vec<u8>> {
+        files(self.dir.path())
+    }
+
+    /// KOT's punches as comparable tuples: (code, work date, HH:MM:SS, code).
+    pub fn kot(&self) -> Vec<(String, NaiveDate, String, u8)> {
+        punches(&self.sandbox.kot().punches())
+    }
+
+    /// Sets the sandbox clock to a JST wall time.
+    pub fn set_jst(&self, y: i32, m: u32, d: u32, h: u32, min: u32) {
+        self.sandbox.clock().set(jst(y, m, d, h, min));
+    }
+}
+
+pub fn post() -> RunOptions {
+    RunOptions::post()
+}
+
+pub fn dry_run() -> RunOptions {
+    RunOptions::dry_run()
+}
+
+/// A JST wall time as an instant.
+pub fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    kot_connect_core::time::jst()
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Punches as sorted comparable tuples.
+pub fn punches(stored: &[StoredPunch]) -> Vec<(String, NaiveDate, String, u8)> {
+    let mut out: Vec<_> = stored
+        .iter()
+        .map(|p| {
+            (
+                p.employee_code.clone(),
+                p.date,
+                p.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+                p.code,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The failure CSV's rows (BOM and header removed).
+pub fn failure_rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("the CSV starts with a BOM");
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "従業員コード");
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                for (k, v) in files(&path) {
+                    out.insert(format!("{name}/{k}"), v);
+                }
+            } else {
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}

@@ -1,7 +1,7 @@
 //! The configuration file (TOML) for the real services.
 //!
 //! Secrets never sit in the file: each one is named by the environment
-//! variable that holds it (`token_env = "KOT_TOKEN"`), and resolved through a
+//! variable that holds it (`token_env = "KOT_ACCESS_TOKEN"`), and resolved through a
 //! lookup function so that tests and the sandbox need no process
 //! environment.
 
@@ -51,7 +51,7 @@ pub struct KotConfig {
     /// Base URL (default KOT's production API).
     #[serde(default)]
     pub base_url: Option<String>,
-    /// The variable holding the access token (default `KOT_TOKEN`).
+    /// The variable holding the access token (default `KOT_ACCESS_TOKEN`, as `kot_api::Client::from_env`).
     #[serde(default = "default_kot_token_env")]
     pub token_env: String,
     /// A client-side limit on requests per second (KOT publishes none).
@@ -74,7 +74,7 @@ impl Default for KotConfig {
 }
 
 fn default_kot_token_env() -> String {
-    "KOT_TOKEN".into()
+    "KOT_ACCESS_TOKEN".into()
 }
 
 fn default_concurrency() -> usize {
@@ -346,7 +346,7 @@ channel = "C0123456789"
     #[test]
     fn defaults_and_missing_sections() {
         let config = Config::from_toml("").unwrap();
-        assert_eq!(config.kot.token_env, "KOT_TOKEN");
+        assert_eq!(config.kot.token_env, "KOT_ACCESS_TOKEN");
         assert_eq!(config.kot.concurrency, 1);
         let err = config.malion().unwrap_err().to_string();
         assert!(err.contains("[malion]"), "{err}");

@@ -5,6 +5,32 @@
 //! Every command of every example is a function here, so that the
 //! end-to-end tests in `tests/` run exactly what an administrator runs,
 //! against the sandbox.
+//!
+//! # Quickstart
+//!
+//! ```
+//! use kot_connect::run::RunOptions;
+//! use kot_connect::senselink::{self, Day};
+//! use kot_connect_sandbox::{Sandbox, SandboxOptions};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Every service as a fake on loopback, its clock at 2026-11-20 11:00 JST.
+//! let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+//! let state = tempfile::tempdir()?;
+//! let services = kot_connect::session::sandbox_services(&sandbox, state.path())?;
+//!
+//! // SenseLink 勤怠連携 for the previous day (前日), as `senselink attendance` runs it.
+//! let outcome = senselink::attendance(&services, Day::Configured, &RunOptions::post()).await?;
+//! assert!(outcome.is_success());
+//! assert_eq!(outcome.posted, sandbox.kot().punches().len());
+//!
+//! // Again: KOT and the ledger already have every punch.
+//! let again = senselink::attendance(&services, Day::Configured, &RunOptions::post()).await?;
+//! assert_eq!(again.posted, 0);
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

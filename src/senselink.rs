@@ -101,15 +101,15 @@ pub async fn employees(services: &Services, options: &RunOptions) -> Result<Outc
         ),
     };
     let mut notify_errors = Vec::new();
-    if !options.dry_run {
-        if let Some(notifier) = services.notifier()? {
-            let sent = Notify::notify(&notifier, &log, &failures).await;
-            notify_errors = sent
-                .channels
-                .into_iter()
-                .filter_map(|(c, r)| r.err().map(|e| (c, e)))
-                .collect();
-        }
+    if !options.dry_run
+        && let Some(notifier) = services.notifier()?
+    {
+        let sent = Notify::notify(&notifier, &log, &failures).await;
+        notify_errors = sent
+            .channels
+            .into_iter()
+            .filter_map(|(c, r)| r.err().map(|e| (c, e)))
+            .collect();
     }
     let failure_csv = if options.dry_run {
         None

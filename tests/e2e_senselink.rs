@@ -120,7 +120,7 @@ async fn inside_a_time_band_it_posts_from_the_cached_directory_and_nothing_twice
         env.sandbox
             .calls()
             .records()
-            .into_iter()
+            .iter()
             .filter(|c| {
                 c.service == kot_connect_sandbox::Service::Kot && c.route.starts_with("GET ")
             })

@@ -105,6 +105,9 @@ pub struct Outcome {
     pub dry_run: bool,
     /// How many punches were posted.
     pub posted: usize,
+    /// Whether KOT's punches were read to plan (false inside a time band:
+    /// the plan then rested on the ledger alone).
+    pub kot_checked: bool,
     /// The failure CSV, when there were failures.
     pub failure_csv: Option<PathBuf>,
     /// How notifications went: `(channel, error)` for each that failed.
@@ -140,6 +143,7 @@ impl Outcome {
             .unwrap_or_default();
         Ok(Self {
             posted: run.posted.len(),
+            kot_checked: run.kot_checked,
             log: run.log,
             failures: run.failures,
             plan: Some(run.plan),

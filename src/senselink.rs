@@ -127,6 +127,7 @@ pub async fn employees(services: &Services, options: &RunOptions) -> Result<Outc
         plan: None,
         dry_run: options.dry_run,
         posted: 0,
+        kot_checked: false,
         failure_csv,
         notify_errors,
     })

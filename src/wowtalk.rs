@@ -180,6 +180,7 @@ pub mod bot {
         engine: Engine,
         client: BotClient,
         verifier: SharedSecret,
+        mode: RunMode,
         // One message at a time: the link table is read and the ledger
         // written per message, in order.
         outcomes: Mutex<Vec<Outcome>>,
@@ -207,6 +208,7 @@ pub mod bot {
             client: services.wowtalk_bot()?,
             services: services.clone(),
             verifier,
+            mode: options.mode(),
             outcomes: Mutex::new(Vec::new()),
         });
         let router = Router::new()
@@ -294,7 +296,7 @@ pub mod bot {
         }
         let links = super::load_links(&super::state(&bot.services)?)?;
         let source = WowTalkSource::new(vec![message.clone()], links);
-        let run = bot.engine.run(&source, RunMode::Post).await;
+        let run = bot.engine.run(&source, bot.mode).await;
         let result = match (run.posted.first(), run.failures.first()) {
             (Some(punch), _) => MessageOutcome::punched(punch),
             (None, Some(row)) => MessageOutcome::failed(row),
@@ -305,7 +307,11 @@ pub mod bot {
             },
         };
         let outcome = Outcome::from_run(&bot.services, run)?;
-        Ok((reply_text(&result), Some(outcome)))
+        let mut reply = reply_text(&result);
+        if bot.mode == RunMode::DryRun {
+            reply.insert_str(0, "【dry run: KING OF TIME には送信していません】");
+        }
+        Ok((reply, Some(outcome)))
     }
 }
 

@@ -1,0 +1,270 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! cyzen ⇄ KING OF TIME end to end, against the sandbox: what the example
+//! program `cyzen` runs.
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use common::{Env, date, dry_run, failure_rows, jst, post};
+use kot_connect::cyzen;
+use kot_connect_core::plan::Plan;
+
+type Row = (String, NaiveDate, String, u8);
+
+/// The outsider: a cyzen user whose code no KOT employee has.
+const OUTSIDER: &str = "9002";
+
+/// The manual's rule on the seed's status master: 勤務開始 (st-01) → 出勤,
+/// 勤務終了 (st-06) → 退勤, the statuses named 休憩開始 (st-04) and 休憩終了
+/// (st-05) → the breaks; the other statuses are not synced.
+fn punch_code(status_id: &str) -> Option<u8> {
+    match status_id {
+        "st-01" => Some(1),
+        "st-06" => Some(2),
+        "st-04" => Some(3),
+        "st-05" => Some(4),
+        _ => None,
+    }
+}
+
+fn kot_codes(env: &Env) -> BTreeSet<String> {
+    env.sandbox
+        .kot()
+        .employees()
+        .iter()
+        .map(|e| e.code.clone())
+        .collect()
+}
+
+/// Every press cyzen serves now, pressed at or after `from`, of a KOT
+/// employee not in `disabled`, with a synced status: one punch each,
+/// repeats included.
+fn expected(env: &Env, from: DateTime<Utc>, disabled: &[&str]) -> Vec<Row> {
+    let kot = kot_codes(env);
+    let mut out: Vec<Row> = env
+        .sandbox
+        .cyzen()
+        .visible_presses()
+        .into_iter()
+        .filter(|p| p.pressed_at >= from)
+        .filter(|p| kot.contains(&p.user_code) && !disabled.contains(&p.user_code.as_str()))
+        .filter_map(|p| {
+            let code = punch_code(&p.status_id)?;
+            let at = p.pressed_at.with_timezone(&kot_connect_core::time::jst());
+            Some((
+                p.user_code.clone(),
+                at.date_naive(),
+                at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                code,
+            ))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The sandbox's start: the 3rd of the month, 11:00 JST (a short month so
+/// far keeps the runs small).
+fn start() -> DateTime<Utc> {
+    jst(2026, 11, 3, 11, 0)
+}
+
+fn month_start() -> DateTime<Utc> {
+    jst(2026, 11, 1, 0, 0)
+}
+
+fn plan_rows(plan: &Plan) -> Vec<Row> {
+    let mut out: Vec<Row> = plan
+        .to_post()
+        .map(|p| {
+            let code = match p.kind.label_ja() {
+                "出勤" => 1,
+                "退勤" => 2,
+                "休憩開始" => 3,
+                "休憩終了" => 4,
+                other => panic!("unexpected punch kind {other}"),
+            };
+            (
+                p.employee.as_str().to_owned(),
+                p.work_date,
+                p.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                code,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// KOT's time-record reads that were answered (200): inside a time band the
+/// run may not read KOT's punches (the plan rests on the ledger).
+fn kot_record_reads(env: &Env) -> usize {
+    env.sandbox
+        .calls()
+        .records()
+        .iter()
+        .filter(|r| r.service == kot_connect_sandbox::Service::Kot)
+        .filter(|r| r.route == "GET /daily-workings/timerecord" && r.status == Some(200))
+        .count()
+}
+
+fn unmatched_message(id: &str) -> String {
+    format!("連携元ID:{id} に一致する従業員コードが KING OF TIME にありません")
+}
+
+#[tokio::test]
+async fn the_first_run_posts_every_synced_press_of_the_month_and_a_second_run_nothing() {
+    let env = Env::at(start()).await;
+    // A press of the previous month: the first run covers the current
+    // month only.
+    env.sandbox
+        .cyzen()
+        .add_press("0021", "st-01", jst(2026, 10, 31, 23, 50))
+        .unwrap();
+
+    let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
+    let want = expected(&env, month_start(), &[]);
+    assert_eq!(env.kot(), want);
+    assert_eq!(outcome.posted, want.len());
+    assert!(outcome.is_success(), "{:?}", outcome.log);
+    // From the 1st of the month, nothing from October.
+    assert_eq!(want.first().map(|r| r.1), Some(date(2026, 11, 1)));
+    assert!(env.kot().iter().all(|r| r.1 >= date(2026, 11, 1)));
+    // Repeated 出勤 presses are each a punch (0025 presses 出勤 twice a day).
+    let clock_ins_0025 = env
+        .kot()
+        .iter()
+        .filter(|r| r.0 == "0025" && r.1 == date(2026, 11, 2) && r.3 == 1)
+        .count();
+    assert_eq!(clock_ins_0025, 2);
+    // Statuses that are not synced are counted as ignored.
+    let not_synced = env
+        .sandbox
+        .cyzen()
+        .visible_presses()
+        .iter()
+        .filter(|p| p.pressed_at >= month_start() && p.user_code != OUTSIDER)
+        .filter(|p| punch_code(&p.status_id).is_none())
+        .count();
+    assert_eq!(outcome.log.counts.ignored, not_synced);
+
+    let again = cyzen::attendance(&env.services, &post()).await.unwrap();
+    assert_eq!(again.posted, 0);
+    assert_eq!(env.kot(), want);
+}
+
+#[tokio::test]
+async fn the_unmatched_user_is_in_the_failure_csv() {
+    let env = Env::at(start()).await;
+    let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
+    let outsider_presses = env
+        .sandbox
+        .cyzen()
+        .visible_presses()
+        .into_iter()
+        .filter(|p| p.user_code == OUTSIDER && p.pressed_at >= month_start())
+        .count();
+    assert!(outsider_presses > 0);
+    assert_eq!(outcome.log.counts.unmatched, outsider_presses);
+    let path = outcome.failure_csv.expect("a failure CSV");
+    let rows = failure_rows(&path);
+    assert_eq!(rows.len(), outsider_presses);
+    for row in &rows {
+        assert_eq!(row[3], unmatched_message(OUTSIDER), "{row:?}");
+    }
+    // Nobody else failed.
+    assert!(env.kot().iter().all(|r| r.0 != OUTSIDER));
+}
+
+#[tokio::test]
+async fn a_run_inside_a_time_band_posts_the_new_presses_once() {
+    let env = Env::at(start()).await;
+    // Outside a band: KOT's employees are read and cached.
+    cyzen::attendance(&env.services, &post()).await.unwrap();
+    let before = env.kot();
+    assert!(env.state_files().contains_key("kot-directory.json"));
+    let reads = kot_record_reads(&env);
+    assert!(reads > 0, "outside a band, KOT's punches are read");
+
+    // 18:25 JST, inside 17:30-18:30: the afternoon's presses are served.
+    env.set_jst(2026, 11, 3, 18, 25);
+    let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
+    let want = expected(&env, month_start(), &[]);
+    assert_eq!(env.kot(), want, "every press once, none doubled");
+    assert!(want.len() > before.len());
+    assert_eq!(outcome.posted, want.len() - before.len());
+    assert_eq!(kot_record_reads(&env), reads, "KOT not read in the band");
+    assert!(
+        want.iter()
+            .any(|r| r.1 == date(2026, 11, 3) && r.3 == 2 && r.2.as_str() <= "2026-11-03 18:25:00"),
+        "some 退勤 of today before 18:25"
+    );
+
+    let third = cyzen::attendance(&env.services, &post()).await.unwrap();
+    assert_eq!(third.posted, 0);
+    assert_eq!(env.kot(), want);
+}
+
+#[tokio::test]
+async fn a_dry_run_changes_nothing() {
+    let env = Env::at(start()).await;
+    let state = env.state_files();
+    let outcome = cyzen::attendance(&env.services, &dry_run()).await.unwrap();
+    assert!(outcome.dry_run);
+    assert_eq!(outcome.posted, 0);
+    assert!(env.kot().is_empty());
+    assert_eq!(env.state_files(), state);
+    assert_eq!(outcome.failure_csv, None);
+    let plan = outcome.plan.expect("a plan");
+    assert_eq!(plan_rows(&plan), expected(&env, month_start(), &[]));
+
+    // After a real run, a dry run later in the day plans only the new presses.
+    cyzen::attendance(&env.services, &post()).await.unwrap();
+    let kot = env.kot();
+    env.set_jst(2026, 11, 3, 14, 0);
+    let state = env.state_files();
+    let outcome = cyzen::attendance(&env.services, &dry_run()).await.unwrap();
+    assert_eq!(env.kot(), kot);
+    assert_eq!(env.state_files(), state);
+    let all = expected(&env, month_start(), &[]);
+    let new: Vec<Row> = all.into_iter().filter(|r| !kot.contains(r)).collect();
+    assert!(!new.is_empty());
+    assert_eq!(plan_rows(&outcome.plan.unwrap()), new);
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_not_posted_and_users_lists_the_outsider() {
+    let env = Env::at(start()).await;
+    cyzen::set_enabled(&env.services, &["0023".into()], false)
+        .await
+        .unwrap();
+    let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
+    let want = expected(&env, month_start(), &["0023"]);
+    assert_eq!(env.kot(), want);
+    assert!(env.kot().iter().all(|r| r.0 != "0023"));
+    let visible = env.sandbox.cyzen().visible_presses();
+    let of_0023 = visible
+        .iter()
+        .filter(|p| p.user_code == "0023" && p.pressed_at >= month_start())
+        .count();
+    let not_synced = visible
+        .iter()
+        .filter(|p| p.pressed_at >= month_start())
+        .filter(|p| p.user_code != OUTSIDER && p.user_code != "0023")
+        .filter(|p| punch_code(&p.status_id).is_none())
+        .count();
+    assert!(of_0023 > 0);
+    assert_eq!(outcome.log.counts.ignored, not_synced + of_0023);
+
+    let users = cyzen::users(&env.services).await.unwrap();
+    assert_eq!(users.len(), env.sandbox.cyzen().users().len());
+    let row = |code: &str| users.iter().find(|u| u.code == code).unwrap().clone();
+    let outsider = row(OUTSIDER);
+    assert!(!outsider.in_kot);
+    assert_eq!(outsider.name, "外部 協力者");
+    let off = row("0023");
+    assert!(off.in_kot && !off.enabled);
+    let on = row("0021");
+    assert!(on.in_kot && on.enabled);
+}

@@ -178,8 +178,29 @@ fn a_corrupt_ledger_file_is_refused_and_left_alone() {
         ledger.entries().unwrap()[0].state,
         LedgerState::Posted { .. }
     ));
+    // The torn line is gone; the next change is a line of its own.
+    ledger.record_pending(&punch("2")).unwrap();
+    assert_eq!(
+        FileLedger::open(&ledger_path)
+            .unwrap()
+            .entries()
+            .unwrap()
+            .len(),
+        2
+    );
     let text = std::fs::read_to_string(&ledger_path).unwrap();
-    assert_eq!(text.lines().count(), 2, "compacted: {text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    ledger.compact().unwrap();
+    let text = std::fs::read_to_string(&ledger_path).unwrap();
+    assert_eq!(text.lines().count(), 3, "compacted: {text}");
+    assert_eq!(
+        FileLedger::open(&ledger_path)
+            .unwrap()
+            .entries()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]

@@ -36,11 +36,11 @@ enum Line {
 ///   costs the same however large the ledger. If the write fails, the
 ///   change is not applied in memory either.
 /// - [`FileLedger::open`] replays the lines (the last state of each record
-///   wins), then compacts the file to one line per record (written to a
-///   temporary file and renamed over it). A missing file is an empty
-///   ledger.
+///   wins); [`FileLedger::compact`] rewrites the file with one line per
+///   record (a temporary file renamed over it). A missing file is an empty
+///   ledger, created by the first change.
 /// - A crash in the middle of an append leaves a last line without its
-///   newline: it is ignored on the next open. That change had not
+///   newline: open ignores it and cuts it off. That change had not
 ///   returned, so nothing was done on the strength of it (the engine
 ///   marks a punch in flight *before* posting it).
 /// - Any other line that is not a ledger line is refused with
@@ -89,11 +89,16 @@ impl FileLedger {
         let path = path.into();
         let (entries, file) = match fs::read(&path) {
             Ok(bytes) => {
-                let (entries, lines) = parse(&path, &bytes)?;
-                if lines > entries.len() {
-                    rewrite(&path, &entries)?;
+                let (entries, _) = parse(&path, &bytes)?;
+                let file = append(&path)?;
+                // Drop a line cut short by a crash, so the next append
+                // starts on a line of its own.
+                let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                if complete < bytes.len() {
+                    file.set_len(complete as u64)
+                        .map_err(|e| storage(&path, "repair", e))?;
                 }
-                (entries, Some(append(&path)?))
+                (entries, Some(file))
             }
             // Created by the first change.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Map::new(), None),
@@ -108,6 +113,26 @@ impl FileLedger {
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Rewrites the file with one line per record (atomically), when it
+    /// holds older states too. Not done by [`open`](Self::open), so that
+    /// opening changes nothing (a dry run writes no state).
+    ///
+    /// # Errors
+    /// [`LedgerError::Storage`] when the file cannot be read or rewritten.
+    pub fn compact(&self) -> Result<(), LedgerError> {
+        let mut inner = self.lock();
+        if inner.file.is_none() {
+            return Ok(());
+        }
+        let bytes = fs::read(&self.path).map_err(|e| storage(&self.path, "read", e))?;
+        let (_, lines) = parse(&self.path, &bytes)?;
+        if lines > inner.entries.len() {
+            rewrite(&self.path, &inner.entries)?;
+            inner.file = Some(append(&self.path)?);
+        }
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -3,66 +3,15 @@
 //! program `cyzen` runs.
 mod common;
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use common::{Env, date, dry_run, failure_rows, jst, post};
+use chrono::{DateTime, Utc};
+use common::{
+    Env, Row, date, dry_run, expect, failure_rows, jst, kot_record_reads, plan_rows, post,
+    unmatched_message,
+};
 use kot_connect::cyzen;
-use kot_connect_core::plan::Plan;
-
-type Row = (String, NaiveDate, String, u8);
 
 /// The outsider: a cyzen user whose code no KOT employee has.
 const OUTSIDER: &str = "9002";
-
-/// The manual's rule on the seed's status master: 勤務開始 (st-01) → 出勤,
-/// 勤務終了 (st-06) → 退勤, the statuses named 休憩開始 (st-04) and 休憩終了
-/// (st-05) → the breaks; the other statuses are not synced.
-fn punch_code(status_id: &str) -> Option<u8> {
-    match status_id {
-        "st-01" => Some(1),
-        "st-06" => Some(2),
-        "st-04" => Some(3),
-        "st-05" => Some(4),
-        _ => None,
-    }
-}
-
-fn kot_codes(env: &Env) -> BTreeSet<String> {
-    env.sandbox
-        .kot()
-        .employees()
-        .iter()
-        .map(|e| e.code.clone())
-        .collect()
-}
-
-/// Every press cyzen serves now, pressed at or after `from`, of a KOT
-/// employee not in `disabled`, with a synced status: one punch each,
-/// repeats included.
-fn expected(env: &Env, from: DateTime<Utc>, disabled: &[&str]) -> Vec<Row> {
-    let kot = kot_codes(env);
-    let mut out: Vec<Row> = env
-        .sandbox
-        .cyzen()
-        .visible_presses()
-        .into_iter()
-        .filter(|p| p.pressed_at >= from)
-        .filter(|p| kot.contains(&p.user_code) && !disabled.contains(&p.user_code.as_str()))
-        .filter_map(|p| {
-            let code = punch_code(&p.status_id)?;
-            let at = p.pressed_at.with_timezone(&kot_connect_core::time::jst());
-            Some((
-                p.user_code.clone(),
-                at.date_naive(),
-                at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                code,
-            ))
-        })
-        .collect();
-    out.sort();
-    out
-}
 
 /// The sandbox's start: the 3rd of the month, 11:00 JST (a short month so
 /// far keeps the runs small).
@@ -72,45 +21,6 @@ fn start() -> DateTime<Utc> {
 
 fn month_start() -> DateTime<Utc> {
     jst(2026, 11, 1, 0, 0)
-}
-
-fn plan_rows(plan: &Plan) -> Vec<Row> {
-    let mut out: Vec<Row> = plan
-        .to_post()
-        .map(|p| {
-            let code = match p.kind.label_ja() {
-                "出勤" => 1,
-                "退勤" => 2,
-                "休憩開始" => 3,
-                "休憩終了" => 4,
-                other => panic!("unexpected punch kind {other}"),
-            };
-            (
-                p.employee.as_str().to_owned(),
-                p.work_date,
-                p.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                code,
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// KOT's time-record reads that were answered (200): inside a time band the
-/// run may not read KOT's punches (the plan rests on the ledger).
-fn kot_record_reads(env: &Env) -> usize {
-    env.sandbox
-        .calls()
-        .records()
-        .iter()
-        .filter(|r| r.service == kot_connect_sandbox::Service::Kot)
-        .filter(|r| r.route == "GET /daily-workings/timerecord" && r.status == Some(200))
-        .count()
-}
-
-fn unmatched_message(id: &str) -> String {
-    format!("連携元ID:{id} に一致する従業員コードが KING OF TIME にありません")
 }
 
 #[tokio::test]
@@ -124,7 +34,7 @@ async fn the_first_run_posts_every_synced_press_of_the_month_and_a_second_run_no
         .unwrap();
 
     let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
-    let want = expected(&env, month_start(), &[]);
+    let want = expect::cyzen(&env, month_start(), &[]);
     assert_eq!(env.kot(), want);
     assert_eq!(outcome.posted, want.len());
     assert!(outcome.is_success(), "{:?}", outcome.log);
@@ -145,7 +55,7 @@ async fn the_first_run_posts_every_synced_press_of_the_month_and_a_second_run_no
         .visible_presses()
         .iter()
         .filter(|p| p.pressed_at >= month_start() && p.user_code != OUTSIDER)
-        .filter(|p| punch_code(&p.status_id).is_none())
+        .filter(|p| expect::cyzen_code(&p.status_id).is_none())
         .count();
     assert_eq!(outcome.log.counts.ignored, not_synced);
 
@@ -190,7 +100,7 @@ async fn a_run_inside_a_time_band_posts_the_new_presses_once() {
     // 18:25 JST, inside 17:30-18:30: the afternoon's presses are served.
     env.set_jst(2026, 11, 3, 18, 25);
     let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
-    let want = expected(&env, month_start(), &[]);
+    let want = expect::cyzen(&env, month_start(), &[]);
     assert_eq!(env.kot(), want, "every press once, none doubled");
     assert!(want.len() > before.len());
     assert_eq!(outcome.posted, want.len() - before.len());
@@ -217,7 +127,7 @@ async fn a_dry_run_changes_nothing() {
     assert_eq!(env.state_files(), state);
     assert_eq!(outcome.failure_csv, None);
     let plan = outcome.plan.expect("a plan");
-    assert_eq!(plan_rows(&plan), expected(&env, month_start(), &[]));
+    assert_eq!(plan_rows(&plan), expect::cyzen(&env, month_start(), &[]));
 
     // After a real run, a dry run later in the day plans only the new presses.
     cyzen::attendance(&env.services, &post()).await.unwrap();
@@ -227,7 +137,7 @@ async fn a_dry_run_changes_nothing() {
     let outcome = cyzen::attendance(&env.services, &dry_run()).await.unwrap();
     assert_eq!(env.kot(), kot);
     assert_eq!(env.state_files(), state);
-    let all = expected(&env, month_start(), &[]);
+    let all = expect::cyzen(&env, month_start(), &[]);
     let new: Vec<Row> = all.into_iter().filter(|r| !kot.contains(r)).collect();
     assert!(!new.is_empty());
     assert_eq!(plan_rows(&outcome.plan.unwrap()), new);
@@ -240,7 +150,7 @@ async fn a_disabled_user_is_not_posted_and_users_lists_the_outsider() {
         .await
         .unwrap();
     let outcome = cyzen::attendance(&env.services, &post()).await.unwrap();
-    let want = expected(&env, month_start(), &["0023"]);
+    let want = expect::cyzen(&env, month_start(), &["0023"]);
     assert_eq!(env.kot(), want);
     assert!(env.kot().iter().all(|r| r.0 != "0023"));
     let visible = env.sandbox.cyzen().visible_presses();
@@ -252,7 +162,7 @@ async fn a_disabled_user_is_not_posted_and_users_lists_the_outsider() {
         .iter()
         .filter(|p| p.pressed_at >= month_start())
         .filter(|p| p.user_code != OUTSIDER && p.user_code != "0023")
-        .filter(|p| punch_code(&p.status_id).is_none())
+        .filter(|p| expect::cyzen_code(&p.status_id).is_none())
         .count();
     assert!(of_0023 > 0);
     assert_eq!(outcome.log.counts.ignored, not_synced + of_0023);

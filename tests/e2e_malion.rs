@@ -5,17 +5,13 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
-use common::{Env, date, dry_run, failure_rows, jst, post};
+use common::{
+    Env, Row, date, dry_run, expect, failure_rows, jst, kot_record_reads, plan_rows, post,
+    unmatched_message,
+};
 use kot_connect::malion;
-use kot_connect_core::plan::Plan;
 use malion_api::link::CsvEncoding;
 use malion_api::models::{LogEvent, OperationLog};
-
-type Row = (String, NaiveDate, String, u8);
-
-/// The source's default lookback, in days.
-const LOOKBACK: u64 = 2;
 
 /// The link CSV exported from KOT, imported unchanged: every active
 /// employee linked with サービスアカウント = 従業員コード.
@@ -34,132 +30,17 @@ async fn import_default_links(env: &Env) {
     assert_eq!(imported.rows, active);
 }
 
-/// The service accounts the default links know: each active employee's
-/// code, linked to that employee.
-fn default_links(env: &Env) -> BTreeMap<String, String> {
-    let today = env.sandbox.clock().today();
-    env.sandbox
-        .kot()
-        .employees()
-        .iter()
-        .filter(|e| e.is_active_on(today))
-        .map(|e| (e.code.clone(), e.code.clone()))
-        .collect()
-}
-
-fn jst_of(log: &OperationLog) -> DateTime<chrono::FixedOffset> {
-    log.occurred_at
-        .with_timezone(&kot_connect_core::time::jst())
-}
-
-/// The logs a run at the sandbox's `now` reads: registered from midnight
-/// JST `LOOKBACK` days ago up to now.
-fn fetched_logs(env: &Env) -> Vec<OperationLog> {
-    let now = env.sandbox.clock().now();
-    let first = env.sandbox.clock().today() - Days::new(LOOKBACK);
-    let since: DateTime<Utc> = first
-        .and_time(NaiveTime::MIN)
-        .and_local_timezone(kot_connect_core::time::jst())
-        .unwrap()
-        .with_timezone(&Utc);
-    env.sandbox
-        .malion()
-        .logs()
-        .into_iter()
-        .filter(|l| {
-            let registered = l.registered_at.unwrap_or(l.occurred_at);
-            registered >= since && registered <= now
-        })
-        .collect()
-}
-
-/// The manual's rule: per linked employee and work date (from the
-/// lookback's first date on), the first ログオン → 出勤 and the last ログオフ
-/// → 退勤, at the time the PC logged it.
-fn expected(env: &Env, links: &BTreeMap<String, String>) -> Vec<Row> {
-    let first = env.sandbox.clock().today() - Days::new(LOOKBACK);
-    // (code, date, punch) → time
-    let mut punches: BTreeMap<(String, NaiveDate, u8), DateTime<chrono::FixedOffset>> =
-        BTreeMap::new();
-    for log in fetched_logs(env) {
-        let Some(code) = log.logon_user_name.as_ref().and_then(|u| links.get(u)) else {
-            continue;
-        };
-        let at = jst_of(&log);
-        if at.date_naive() < first {
-            continue;
-        }
-        let key = |punch: u8| (code.clone(), at.date_naive(), punch);
-        match log.event {
-            LogEvent::Logon => {
-                let slot = punches.entry(key(1)).or_insert(at);
-                *slot = (*slot).min(at);
-            }
-            LogEvent::Logoff => {
-                let slot = punches.entry(key(2)).or_insert(at);
-                *slot = (*slot).max(at);
-            }
-            _ => {}
-        }
-    }
-    let mut out: Vec<Row> = punches
-        .into_iter()
-        .map(|((code, day, punch), at)| {
-            (code, day, at.format("%Y-%m-%d %H:%M:%S").to_string(), punch)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn plan_rows(plan: &Plan) -> Vec<Row> {
-    let mut out: Vec<Row> = plan
-        .to_post()
-        .map(|p| {
-            let code = match p.kind.label_ja() {
-                "出勤" => 1,
-                "退勤" => 2,
-                other => panic!("unexpected punch kind {other}"),
-            };
-            (
-                p.employee.as_str().to_owned(),
-                p.work_date,
-                p.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                code,
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// KOT's time-record reads that were answered (200): inside a time band the
-/// run may not read KOT's punches (the plan rests on the ledger).
-fn kot_record_reads(env: &Env) -> usize {
-    env.sandbox
-        .calls()
-        .records()
-        .iter()
-        .filter(|r| r.service == kot_connect_sandbox::Service::Kot)
-        .filter(|r| r.route == "GET /daily-workings/timerecord" && r.status == Some(200))
-        .count()
-}
-
-fn unmatched_message(id: &str) -> String {
-    format!("連携元ID:{id} に一致する従業員コードが KING OF TIME にありません")
-}
-
 #[tokio::test]
 async fn sync_posts_first_logon_and_last_logoff_and_reruns_post_nothing_twice() {
     // D = 2026-11-20, 08:00 JST: before anyone logs on today, and before
     // 0060's shutdown logoff of yesterday reached MaLion's database.
     let env = Env::at(jst(2026, 11, 20, 8, 0)).await;
     import_default_links(&env).await;
-    let links = default_links(&env);
+    let links = expect::malion_default_links(&env);
     let yesterday = date(2026, 11, 19);
 
     let first = malion::sync(&env.services, &post()).await.unwrap();
-    let want = expected(&env, &links);
+    let want = expect::malion(&env, &links);
     assert_eq!(env.kot(), want);
     assert_eq!(first.posted, want.len());
     assert!(first.is_success(), "{:?}", first.log);
@@ -181,7 +62,7 @@ async fn sync_posts_first_logon_and_last_logoff_and_reruns_post_nothing_twice() 
         .filter(|l| {
             l.logon_user_name.as_deref() == Some("0058")
                 && l.event == LogEvent::Logon
-                && jst_of(l).date_naive() == yesterday
+                && expect::jst_of(l).date_naive() == yesterday
         })
         .count();
     assert_eq!(copies, 2);
@@ -197,7 +78,7 @@ async fn sync_posts_first_logon_and_last_logoff_and_reruns_post_nothing_twice() 
     env.set_jst(2026, 11, 20, 11, 0);
     let before = env.kot();
     let second = malion::sync(&env.services, &post()).await.unwrap();
-    let want = expected(&env, &links);
+    let want = expect::malion(&env, &links);
     assert_eq!(env.kot(), want);
     assert_eq!(second.posted, want.len() - before.len());
     assert!(want.contains(&("0060".into(), yesterday, "2026-11-19 18:20:00".into(), 2)));
@@ -211,7 +92,7 @@ async fn sync_posts_first_logon_and_last_logoff_and_reruns_post_nothing_twice() 
     env.set_jst(2026, 11, 21, 11, 0);
     let before = env.kot();
     let fourth = malion::sync(&env.services, &post()).await.unwrap();
-    let want_next = expected(&env, &links);
+    let want_next = expect::malion(&env, &links);
     let mut all: BTreeSet<Row> = before.iter().cloned().collect();
     all.extend(want_next.iter().cloned());
     assert_eq!(env.kot(), all.into_iter().collect::<Vec<_>>());
@@ -226,7 +107,7 @@ async fn unlinked_and_shared_accounts_are_in_the_failure_csv() {
     let env = Env::new().await;
     import_default_links(&env).await;
     let outcome = malion::sync(&env.services, &post()).await.unwrap();
-    let unlinked: Vec<OperationLog> = fetched_logs(&env)
+    let unlinked: Vec<OperationLog> = expect::malion_fetched_logs(&env)
         .into_iter()
         .filter(|l| matches!(l.logon_user_name.as_deref(), Some("guest" | "shared01")))
         .collect();
@@ -288,7 +169,7 @@ async fn link_import_refuses_one_service_account_for_two_employees() {
 async fn a_run_inside_a_time_band_posts_the_new_logoffs_once() {
     let env = Env::new().await;
     import_default_links(&env).await;
-    let links = default_links(&env);
+    let links = expect::malion_default_links(&env);
     malion::sync(&env.services, &post()).await.unwrap();
     let before = env.kot();
     assert!(env.state_files().contains_key("kot-directory.json"));
@@ -298,7 +179,7 @@ async fn a_run_inside_a_time_band_posts_the_new_logoffs_once() {
     // 18:25 JST, inside 17:30-18:30: the first logoffs of the day are in.
     env.set_jst(2026, 11, 20, 18, 25);
     let outcome = malion::sync(&env.services, &post()).await.unwrap();
-    let want = expected(&env, &links);
+    let want = expect::malion(&env, &links);
     assert_eq!(env.kot(), want, "every punch once, none doubled");
     assert!(want.len() > before.len());
     assert_eq!(outcome.posted, want.len() - before.len());
@@ -313,7 +194,7 @@ async fn a_run_inside_a_time_band_posts_the_new_logoffs_once() {
 async fn a_dry_run_changes_nothing() {
     let env = Env::new().await;
     import_default_links(&env).await;
-    let links = default_links(&env);
+    let links = expect::malion_default_links(&env);
     let state = env.state_files();
     let outcome = malion::sync(&env.services, &dry_run()).await.unwrap();
     assert!(outcome.dry_run);
@@ -321,5 +202,8 @@ async fn a_dry_run_changes_nothing() {
     assert_eq!(outcome.failure_csv, None);
     assert!(env.kot().is_empty());
     assert_eq!(env.state_files(), state);
-    assert_eq!(plan_rows(&outcome.plan.unwrap()), expected(&env, &links));
+    assert_eq!(
+        plan_rows(&outcome.plan.unwrap()),
+        expect::malion(&env, &links)
+    );
 }

@@ -4,38 +4,9 @@
 
 mod common;
 
-use chrono::{NaiveDate, TimeZone};
-use common::{Env, date, dry_run, failure_rows, post};
+use common::{Env, date, dry_run, expect, failure_rows, post};
 use kot_connect::senselink::{self, Day, Job, Jump};
 use kot_connect_core::schedule::TargetDay;
-use kot_connect_sandbox::senselink::{senselink_late_leaver, senselink_schedule};
-
-/// What KOT must hold after syncing `day` in 出勤・退勤 mode, computed from
-/// the sandbox's seed formula: every registered, active employee's first
-/// recognition as 出勤 (1) and last as 退勤 (2).
-fn expected(env: &Env, day: NaiveDate) -> Vec<(String, NaiveDate, String, u8)> {
-    let jst = kot_connect_core::time::jst();
-    let mut out = Vec::new();
-    for e in &env.sandbox.company().employees {
-        if !e.senselink || !e.is_active_on(day) {
-            continue;
-        }
-        let n: u32 = e.code.parse().unwrap();
-        let [first, _, last] =
-            senselink_schedule(n, senselink_late_leaver(n, &e.division_code), day);
-        for (at, code) in [(first, 1), (last, 2)] {
-            let at = jst.from_local_datetime(&at).unwrap();
-            out.push((
-                e.code.clone(),
-                day,
-                at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                code,
-            ));
-        }
-    }
-    out.sort();
-    out
-}
 
 #[tokio::test]
 async fn the_previous_day_becomes_exactly_its_first_and_last_recognitions() {
@@ -45,7 +16,7 @@ async fn the_previous_day_becomes_exactly_its_first_and_last_recognitions() {
         .await
         .unwrap();
     assert!(outcome.is_success(), "{:?}", outcome.log);
-    let want = expected(&env, yesterday);
+    let want = expect::senselink(&env, yesterday);
     assert_eq!(want.len(), 2 * 39, "39 registered active employees");
     assert_eq!(env.kot(), want);
     assert_eq!(outcome.posted, want.len());
@@ -147,7 +118,7 @@ async fn inside_a_time_band_it_posts_from_the_cached_directory_and_nothing_twice
     assert_eq!(again.posted, 0);
     assert_eq!(env.kot().len(), before + 78);
     let on_day: Vec<_> = env.kot().into_iter().filter(|p| p.1 == day).collect();
-    assert_eq!(on_day, expected(&env, day));
+    assert_eq!(on_day, expect::senselink(&env, day));
 }
 
 #[tokio::test]
@@ -252,5 +223,5 @@ async fn the_schedule_runs_at_the_configured_hour_out_of_the_bands() {
         seen[0].1.format("%Y-%m-%d %H:%M").to_string(),
         "2026-11-21 07:00"
     );
-    assert_eq!(env.kot(), expected(&env, date(2026, 11, 20)));
+    assert_eq!(env.kot(), expect::senselink(&env, date(2026, 11, 20)));
 }

@@ -3,66 +3,18 @@
 //! program `wowtalk` runs (ID link import/export, the bot).
 mod common;
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::{Env, date, dry_run, failure_rows, post};
+use chrono::{DateTime, Duration, Utc};
+use common::{Env, date, dry_run, expect, failure_rows, plan_rows, post, unmatched_message};
 use kot_connect::run::{Outcome, RunOptions};
 use kot_connect::wowtalk::{self, bot, sandbox};
-use kot_connect_core::plan::Plan;
 use kot_connect_http::reqwest;
 
-type Row = (String, NaiveDate, String, u8);
-type Chat<'a> = [(&'a str, &'a str, i64)];
+use common::expect::Chat;
 
 const NOT_A_COMMAND: &str =
     "打刻するには「出勤」「退勤」「休憩開始」「休憩終了」のいずれかを送ってください。";
 const NOT_LINKED: &str =
     "このWowTalk IDはKING OF TIMEの従業員と連携されていません。管理者にID連携を依頼してください。";
-
-/// The manual's commands and their punch codes.
-fn command(text: &str) -> Option<(u8, &'static str)> {
-    match text {
-        "出勤" => Some((1, "出勤")),
-        "退勤" => Some((2, "退勤")),
-        "休憩開始" => Some((3, "休憩開始")),
-        "休憩終了" => Some((4, "休憩終了")),
-        _ => None,
-    }
-}
-
-/// WowTalk user id → 従業員コード, as the seed company links them.
-fn seed_links(env: &Env) -> BTreeMap<String, String> {
-    env.sandbox
-        .company()
-        .employees
-        .iter()
-        .filter_map(|e| Some((e.wowtalk_id.clone()?, e.code.clone())))
-        .collect()
-}
-
-/// Each command of a linked sender → its punch, at the time it was sent
-/// (the clock moved as each line says, starting at `start`).
-fn expected(env: &Env, start: DateTime<Utc>, chat: &Chat<'_>) -> Vec<Row> {
-    let links = seed_links(env);
-    let mut at = start;
-    let mut out = Vec::new();
-    for (from, text, minutes) in chat {
-        at += Duration::minutes(*minutes);
-        let (Some(code), Some((punch, _))) = (links.get(*from), command(text)) else {
-            continue;
-        };
-        let local = at.with_timezone(&kot_connect_core::time::jst());
-        out.push((
-            code.clone(),
-            local.date_naive(),
-            local.format("%Y-%m-%d %H:%M:%S").to_string(),
-            punch,
-        ));
-    }
-    out.sort();
-    out
-}
 
 /// The bot's replies: a punch with its time, how to send a command, or
 /// that the sender is not linked.
@@ -71,12 +23,12 @@ fn expected_replies(
     start: DateTime<Utc>,
     chat: &Chat<'_>,
 ) -> Vec<(String, String, String)> {
-    let links = seed_links(env);
+    let links = expect::wowtalk_links(env);
     let mut at = start;
     chat.iter()
         .map(|(from, text, minutes)| {
             at += Duration::minutes(*minutes);
-            let reply = match (command(text), links.contains_key(*from)) {
+            let reply = match (expect::wowtalk_command(text), links.contains_key(*from)) {
                 (None, _) => NOT_A_COMMAND.to_owned(),
                 (Some(_), false) => NOT_LINKED.to_owned(),
                 (Some((_, label)), true) => format!(
@@ -107,27 +59,6 @@ async fn replay(
         .unwrap()
 }
 
-fn plan_rows(plan: &Plan) -> Vec<Row> {
-    let mut out: Vec<Row> = plan
-        .to_post()
-        .map(|p| {
-            let (code, _) = command(p.kind.label_ja()).unwrap();
-            (
-                p.employee.as_str().to_owned(),
-                p.work_date,
-                p.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                code,
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn unmatched_message(id: &str) -> String {
-    format!("連携元ID:{id} に一致する従業員コードが KING OF TIME にありません")
-}
-
 const CHAT: [(&str, &str, i64); 6] = [
     ("wt0001", "出勤", 0),
     ("wt0002", "おはようございます", 1),
@@ -141,18 +72,18 @@ const CHAT: [(&str, &str, i64); 6] = [
 async fn the_bot_punches_each_command_and_answers_everyone() {
     let env = Env::new().await;
     let import = import_seed_links(&env).await;
-    assert_eq!(import.summary.completed, seed_links(&env).len());
+    assert_eq!(import.summary.completed, expect::wowtalk_links(&env).len());
     assert_eq!(import.summary.failed, 0);
     assert_eq!(import.failure_csv, None);
 
     let start = env.sandbox.clock().now();
     let (lines, outcomes) = replay(&env, &post(), &CHAT).await;
-    assert_eq!(env.kot(), expected(&env, start, &CHAT));
+    assert_eq!(env.kot(), expect::wowtalk(&env, start, &CHAT));
     assert_eq!(lines, expected_replies(&env, start, &CHAT));
     // One run per command; the greeting is no run.
     assert_eq!(outcomes.len(), 5);
     let posted: usize = outcomes.iter().map(|o| o.posted).sum();
-    assert_eq!(posted, expected(&env, start, &CHAT).len());
+    assert_eq!(posted, expect::wowtalk(&env, start, &CHAT).len());
 
     // The unlinked sender's run has a failure CSV naming them.
     let guest = outcomes.last().unwrap();
@@ -302,7 +233,7 @@ async fn link_import_is_refused_in_a_time_band_and_the_bot_still_punches() {
     let start = env.sandbox.clock().now();
     let chat = [("wt0001", "退勤", 0), ("wt0022", "退勤", 3)];
     let (lines, outcomes) = replay(&env, &post(), &chat).await;
-    let want = expected(&env, start, &chat);
+    let want = expect::wowtalk(&env, start, &chat);
     assert_eq!(want.len(), 2);
     assert_eq!(env.kot(), want);
     assert_eq!(lines, expected_replies(&env, start, &chat));
@@ -325,7 +256,7 @@ async fn link_import_is_refused_in_a_time_band_and_the_bot_still_punches() {
         [1, 0]
     );
     let mut want = want;
-    want.extend(expected(&env, at, &[("wt0002", "退勤", 0)]));
+    want.extend(expect::wowtalk(&env, at, &[("wt0002", "退勤", 0)]));
     want.sort();
     assert_eq!(env.kot(), want);
 }
@@ -345,6 +276,6 @@ async fn a_dry_run_of_the_bot_changes_nothing() {
     assert_eq!(outcomes[0].posted, 0);
     assert_eq!(
         plan_rows(outcomes[0].plan.as_ref().unwrap()),
-        expected(&env, start, &chat)
+        expect::wowtalk(&env, start, &chat)
     );
 }

@@ -9,6 +9,8 @@
     clippy::panic
 )]
 
+pub mod expect;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -17,6 +19,56 @@ use kot_connect::Services;
 use kot_connect::run::RunOptions;
 use kot_connect::session::sandbox_services;
 use kot_connect_sandbox::{Sandbox, SandboxOptions, StoredPunch};
+
+/// A punch as the tests compare them: (従業員コード, work date,
+/// "YYYY-MM-DD HH:MM:SS" JST, KOT punch code 1 出勤 / 2 退勤 / 3 休憩開始 /
+/// 4 休憩終了).
+pub type Row = (String, NaiveDate, String, u8);
+
+/// A punch kind's KOT code, from its Japanese label.
+pub fn code_of(label: &str) -> u8 {
+    match label {
+        "出勤" => 1,
+        "退勤" => 2,
+        "休憩開始" => 3,
+        "休憩終了" => 4,
+        other => panic!("unexpected punch kind {other}"),
+    }
+}
+
+/// The punches a plan would post, as rows.
+pub fn plan_rows(plan: &kot_connect_core::plan::Plan) -> Vec<Row> {
+    let mut out: Vec<Row> = plan
+        .to_post()
+        .map(|p| {
+            (
+                p.employee.as_str().to_owned(),
+                p.work_date,
+                p.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                code_of(p.kind.label_ja()),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// KOT's time-record reads that were answered (200): inside a time band a
+/// run may not read KOT's punches (the plan rests on the ledger).
+pub fn kot_record_reads(env: &Env) -> usize {
+    env.sandbox
+        .calls()
+        .records()
+        .iter()
+        .filter(|r| r.service == kot_connect_sandbox::Service::Kot)
+        .filter(|r| r.route == "GET /daily-workings/timerecord" && r.status == Some(200))
+        .count()
+}
+
+/// The failure report's message for an id no employee has.
+pub fn unmatched_message(id: &str) -> String {
+    format!("連携元ID:{id} に一致する従業員コードが KING OF TIME にありません")
+}
 
 /// A sandbox, its state directory and services.
 pub struct Env {
@@ -54,7 +106,7 @@ impl Env {
     }
 
     /// KOT's punches as comparable tuples: (code, work date, HH:MM:SS, code).
-    pub fn kot(&self) -> Vec<(String, NaiveDate, String, u8)> {
+    pub fn kot(&self) -> Vec<Row> {
         punches(&self.sandbox.kot().punches())
     }
 
@@ -85,7 +137,7 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// Punches as sorted comparable tuples.
-pub fn punches(stored: &[StoredPunch]) -> Vec<(String, NaiveDate, String, u8)> {
+pub fn punches(stored: &[StoredPunch]) -> Vec<Row> {
     let mut out: Vec<_> = stored
         .iter()
         .map(|p| {

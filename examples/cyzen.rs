@@ -46,13 +46,7 @@ enum UsersAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    kot_connect::cli::exit(run(Cli::parse()).await)
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {

@@ -67,13 +67,7 @@ enum Encoding {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    kot_connect::cli::exit(run(Cli::parse()).await)
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
@@ -89,28 +83,13 @@ async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
                 Encoding::ShiftJis => CsvEncoding::ShiftJis,
             };
             let csv = malion::link_export(services, encoding).await?;
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, &csv).map_err(|e| kot_connect::Error::Io {
-                        path: path.display().to_string(),
-                        source: e,
-                    })?;
-                    println!("{}", path.display());
-                }
-                None => {
-                    use std::io::Write;
-                    let _ = std::io::stdout().write_all(&csv);
-                }
-            }
+            kot_connect::cli::write_out(out.as_deref(), &csv)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Link {
             action: LinkAction::Import { file },
         } => {
-            let bytes = std::fs::read(&file).map_err(|e| kot_connect::Error::Io {
-                path: file.display().to_string(),
-                source: e,
-            })?;
+            let bytes = kot_connect::cli::read(&file)?;
             let done = malion::link_import(services, &bytes)?;
             println!(
                 "{} 件のアカウントを更新 / updated {} (added {}, changed {}, unchanged {}); {} links stored",

@@ -57,14 +57,7 @@ enum Target {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    kot_connect::cli::exit(run(Cli::parse()).await)
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
@@ -87,7 +80,13 @@ async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
         };
         let mut all = Vec::new();
         senselink::schedule(services, &options, wait.as_ref(), runs, |job, outcome| {
-            println!("{job:?} at {}", outcome.log.started_at);
+            let job = match job {
+                senselink::Job::Employees => "社員情報連携 employees".to_owned(),
+                senselink::Job::Attendance(target) => {
+                    format!("勤怠連携 attendance ({})", target.label_ja())
+                }
+            };
+            println!("{} {job}", outcome.log.started_at.format("%Y-%m-%d %H:%M"));
             all.push(outcome.clone());
         })
         .await?;

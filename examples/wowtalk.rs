@@ -65,20 +65,7 @@ enum LinkAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        source: e,
-    })
+    kot_connect::cli::exit(run(Cli::parse()).await)
 }
 
 async fn import(
@@ -88,12 +75,12 @@ async fn import(
     members: Option<&Path>,
 ) -> Result<(), Error> {
     let file = match (file, sandbox) {
-        (Some(path), _) => read(path)?,
+        (Some(path), _) => kot_connect::cli::read(path)?,
         (None, Some(sandbox)) => wowtalk::sandbox::link_csv(sandbox)?,
         (None, None) => return Err(Error::Config("give the ID-link CSV to import".into())),
     };
     let members = match (members, sandbox) {
-        (Some(path), _) => wowtalk::read_members(&read(path)?)?,
+        (Some(path), _) => wowtalk::read_members(&kot_connect::cli::read(path)?)?,
         (None, Some(sandbox)) => wowtalk::sandbox::members(sandbox),
         (None, None) => {
             return Err(Error::Config(
@@ -143,16 +130,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             action: LinkAction::Export { out },
         } => {
             let csv = wowtalk::link_export(services)?;
-            match out {
-                Some(path) => std::fs::write(&path, csv).map_err(|e| Error::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?,
-                None => {
-                    use std::io::Write;
-                    let _ = std::io::stdout().write_all(&csv);
-                }
-            }
+            kot_connect::cli::write_out(out.as_deref(), &csv)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bot { listen } => {

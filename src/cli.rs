@@ -1,6 +1,6 @@
 //! What every example program shares on the command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -77,6 +77,39 @@ pub fn render(outcomes: &[Outcome]) -> String {
         }
     }
     out
+}
+
+/// A program's exit: its code, or the error on standard error and
+/// failure.
+pub fn exit(result: Result<ExitCode, Error>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// Reads an input file.
+///
+/// # Errors
+/// [`Error::Io`] naming the file.
+pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// Writes `bytes` to `out`, or to standard output without one.
+///
+/// # Errors
+/// [`Error::Io`] naming the file.
+pub fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    match out {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| Error::io(path, e)),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(bytes)
+                .map_err(|e| Error::io(Path::new("standard output"), e))
+        }
+    }
 }
 
 /// Success when every run is SUCCESS.

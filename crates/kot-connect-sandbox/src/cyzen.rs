@@ -577,20 +577,11 @@ async fn histories(State(fake): State<Arc<CyzenFake>>, RawQuery(raw): RawQuery) 
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::senselink::serve_for_test;
+    use crate::senselink::{serve_for_test, test_clock as clock};
     use cyzen_api::models::StatusKind;
     use cyzen_api::range::TimeRange;
     use cyzen_api::{Client, RateLimiter, RetryPolicy};
     use futures_util::TryStreamExt;
-
-    fn clock() -> SandboxClock {
-        SandboxClock::new(
-            jst()
-                .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
 
     async fn start() -> (Arc<CyzenFake>, String, SandboxClock) {
         let clock = clock();

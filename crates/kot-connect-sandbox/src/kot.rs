@@ -245,7 +245,8 @@ impl KotFake {
         self.company.division(code).map(|d| d.name.as_str())
     }
 
-    fn employee_json(&self, e: &SeedEmployee, fields: &HashSet<String>) -> Value {
+    /// The fields every employee answer has.
+    fn employee_base(&self, e: &SeedEmployee) -> Map<String, Value> {
         let mut o = Map::new();
         o.insert("divisionCode".into(), json!(e.division_code));
         if let Some(name) = self.division_name(&e.division_code) {
@@ -256,6 +257,11 @@ impl KotFake {
         o.insert("code".into(), json!(e.code));
         o.insert("lastName".into(), json!(e.last_name));
         o.insert("firstName".into(), json!(e.first_name));
+        o
+    }
+
+    fn employee_json(&self, e: &SeedEmployee, fields: &HashSet<String>) -> Value {
+        let mut o = self.employee_base(e);
         o.insert("key".into(), json!(e.key));
         let wants = |f: &str| fields.contains(f);
         if wants("lastNamePhonetics") {
@@ -288,16 +294,7 @@ impl KotFake {
     }
 
     fn current_date_employee(&self, e: &SeedEmployee) -> Value {
-        let mut o = Map::new();
-        o.insert("divisionCode".into(), json!(e.division_code));
-        if let Some(name) = self.division_name(&e.division_code) {
-            o.insert("divisionName".into(), json!(name));
-        }
-        o.insert("typeCode".into(), json!(e.type_code));
-        o.insert("typeName".into(), json!(type_name(&e.type_code)));
-        o.insert("code".into(), json!(e.code));
-        o.insert("lastName".into(), json!(e.last_name));
-        o.insert("firstName".into(), json!(e.first_name));
+        let mut o = self.employee_base(e);
         o.insert("lastNamePhonetics".into(), json!(e.last_name_phonetics));
         o.insert("firstNamePhonetics".into(), json!(e.first_name_phonetics));
         Value::Object(o)

@@ -281,19 +281,9 @@ async fn operation_logs(State(fake): State<Arc<MaLionFake>>, RawQuery(raw): RawQ
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::senselink::serve_for_test;
-    use chrono::Utc;
+    use crate::senselink::{serve_for_test, test_clock as clock};
     use malion_api::api::WireConfig;
     use malion_api::{Client, ConnectionSettings, SecretString};
-
-    fn clock() -> SandboxClock {
-        SandboxClock::new(
-            jst()
-                .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
 
     async fn start() -> (Arc<MaLionFake>, String, SandboxClock) {
         let clock = clock();

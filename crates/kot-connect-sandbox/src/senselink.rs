@@ -888,6 +888,21 @@ async fn device_list(
 }
 
 /// Serves a router on 127.0.0.1 for the unit tests; returns its base URL.
+/// The clock of the source fakes' unit tests: 2026-11-20 10:00 JST (a
+/// Friday, inside KOT's morning band).
+#[cfg(test)]
+pub(crate) fn test_clock() -> SandboxClock {
+    SandboxClock::new(
+        jst()
+            .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
+            .single()
+            .map_or_else(
+                || chrono::DateTime::<Utc>::MIN_UTC,
+                |t| t.with_timezone(&Utc),
+            ),
+    )
+}
+
 #[cfg(test)]
 pub(crate) async fn serve_for_test(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -906,19 +921,10 @@ pub(crate) async fn serve_for_test(router: Router) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use crate::senselink::test_clock as clock;
     use chrono::NaiveDate;
     use senselink_api::Client;
     use senselink_api::models::{NewPerson, PersonUpdate, RecordOrder};
-
-    /// 2026-11-20 10:00 JST (a Friday), inside KOT's morning band.
-    fn clock() -> SandboxClock {
-        SandboxClock::new(
-            jst()
-                .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

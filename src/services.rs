@@ -223,3 +223,44 @@ impl Services {
             .map_err(|e| Error::service("notify", e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cr3t-kot-token-4711";
+
+    fn services(lookup: SecretLookup) -> Services {
+        Services::new(
+            Config::default(),
+            lookup,
+            Arc::new(kot_connect_http::ManualClock::new(
+                chrono::DateTime::UNIX_EPOCH,
+            )),
+            Some(PathBuf::from("state")),
+        )
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_errors() {
+        let s = services(Arc::new(|name: &str| {
+            (name == "KOT_ACCESS_TOKEN").then(|| SECRET.to_owned())
+        }));
+        let kot = s.kot().unwrap();
+        assert!(!format!("{s:?}").contains(SECRET));
+        assert!(!format!("{kot:?}").contains(SECRET));
+        assert!(!format!("{:?}", s.secret("KOT_ACCESS_TOKEN").unwrap()).contains(SECRET));
+    }
+
+    #[test]
+    fn a_missing_secret_names_its_variable() {
+        let s = services(Arc::new(|_: &str| Some("   ".to_owned())));
+        let err = s.kot().unwrap_err();
+        assert!(
+            matches!(&err, Error::MissingEnv(name) if name == "KOT_ACCESS_TOKEN"),
+            "{err}"
+        );
+        let err = s.senselink().unwrap_err().to_string();
+        assert!(err.contains("[senselink]"), "{err}");
+    }
+}

@@ -108,9 +108,11 @@ fn the_report_carries_counts_rows_and_the_csv() {
             report.counts.total,
             report.counts.posted,
             report.counts.skipped,
+            report.counts.unmatched,
             report.counts.failed
         ),
-        (5, 3, 1, 1)
+        (5, 3, 1, 1, 0),
+        "a SUCCESS run shows no failure count"
     );
     assert_eq!(report.failures.len(), 2);
     assert_eq!(report.failures[0].employee_code, "0003");

@@ -50,7 +50,7 @@
 //!     jst.with_ymd_and_hms(2026, 11, 21, 9, 2, 0).unwrap(),
 //!     RunStatus::Failure,
 //! )
-//! .counts(RunCounts { total: 42, posted: 40, skipped: 1, failed: 1 })
+//! .counts(RunCounts { total: 42, posted: 40, skipped: 1, unmatched: 0, failed: 1 })
 //! .failure(PunchFailure::new("2022", PunchKind::ClockIn, FailureReason::AlreadyPunched))
 //! .failure_csv(Attachment::csv("failures-2026-11-21.csv", "employee,reason\n2022,既に打刻済みです\n"));
 //!

@@ -54,6 +54,9 @@ pub struct RunCounts {
     pub posted: u64,
     /// Punches skipped because KING OF TIME already had them.
     pub skipped: u64,
+    /// Records no (active) KOT employee matched: listed in
+    /// [`SyncReport::failures`] for review, but they do not fail the run.
+    pub unmatched: u64,
     /// Punches that failed (see [`SyncReport::failures`]).
     pub failed: u64,
 }
@@ -280,11 +283,12 @@ impl SyncReport {
     }
 
     /// The counts as label/value pairs, in display order.
-    pub fn count_facts(&self) -> [(&'static str, u64); 4] {
+    pub fn count_facts(&self) -> [(&'static str, u64); 5] {
         [
             ("読込 (read)", self.counts.total),
             ("登録 (posted)", self.counts.posted),
             ("登録済み (already there)", self.counts.skipped),
+            ("未照合 (unmatched)", self.counts.unmatched),
             ("失敗 (failed)", self.counts.failed),
         ]
     }
@@ -513,6 +517,7 @@ mod tests {
                 total: 42,
                 posted: 39,
                 skipped: 1,
+                unmatched: 0,
                 failed: 2,
             })
             .failure(
@@ -534,7 +539,7 @@ mod tests {
             r.plain_text(Detail::Full),
             "[KING OF TIME 連携] cyzen: FAILURE (失敗)\n\
              2026-11-21 09:00 – 09:02 (JST)\n\
-             読込 (read) 42 / 登録 (posted) 39 / 登録済み (already there) 1 / 失敗 (failed) 2\n\
+             読込 (read) 42 / 登録 (posted) 39 / 登録済み (already there) 1 / 未照合 (unmatched) 0 / 失敗 (failed) 2\n\
              \n\
              失敗一覧 (failures):\n\
              - 2022 出勤 (clock-in) 11-21 09:01: 既に打刻済みです (already punched)\n\

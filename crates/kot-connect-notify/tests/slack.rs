@@ -99,7 +99,7 @@ async fn posts_blocks_then_uploads_the_csv_in_the_thread() {
             .unwrap()
             .starts_with("*[KING OF TIME 連携]")
     );
-    assert_eq!(blocks[1]["fields"].as_array().unwrap().len(), 4);
+    assert_eq!(blocks[1]["fields"].as_array().unwrap().len(), 5);
     assert_eq!(blocks[1]["fields"][0]["text"], "*読込 (read)*\n42");
     assert!(
         blocks[2]["text"]["text"]

@@ -75,8 +75,9 @@ async fn teams_posts_an_adaptive_card_and_202_means_accepted() {
     );
     assert_eq!(card["body"][0]["color"], "Attention");
     assert_eq!(card["body"][2]["type"], "FactSet");
-    assert_eq!(card["body"][2]["facts"][3]["title"], "失敗 (failed)");
-    assert_eq!(card["body"][2]["facts"][3]["value"], "2");
+    assert_eq!(card["body"][2]["facts"][3]["title"], "未照合 (unmatched)");
+    assert_eq!(card["body"][2]["facts"][4]["title"], "失敗 (failed)");
+    assert_eq!(card["body"][2]["facts"][4]["value"], "2");
     let texts: Vec<_> = card["body"]
         .as_array()
         .unwrap()

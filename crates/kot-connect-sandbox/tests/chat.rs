@@ -24,6 +24,7 @@ fn report() -> SyncReport {
         total: 3,
         posted: 2,
         skipped: 0,
+        unmatched: 0,
         failed: 1,
     })
     .failure(PunchFailure::new(

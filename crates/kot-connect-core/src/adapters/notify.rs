@@ -5,8 +5,8 @@
 //!
 //! - status `SUCCESS`/`FAILURE` as in the log;
 //! - counts: read = every punch and record the log counts, posted,
-//!   skipped = already punched, failed = failed + unmatched + resigned
-//!   (every row an administrator should look at);
+//!   skipped = already punched, unmatched = unmatched + resigned, failed
+//!   (as in the log, so a `SUCCESS` run never shows a failure count);
 //! - one failure line per [`FailureRow`] (unmatched, already punched and
 //!   time-band reasons map to the notifier's own; the rest carry the
 //!   row's Japanese message), and the log's details that are not a row's
@@ -39,7 +39,8 @@ pub fn sync_report(log: &SyncLog, failures: &[FailureRow]) -> kcn::SyncReport {
         total: total as u64,
         posted: c.posted as u64,
         skipped: c.already_punched as u64,
-        failed: (c.failed + c.unmatched + c.resigned) as u64,
+        unmatched: (c.unmatched + c.resigned) as u64,
+        failed: c.failed as u64,
     };
     let mut report = kcn::SyncReport::new(
         log.connector.clone(),

@@ -70,6 +70,7 @@ pub fn report() -> SyncReport {
             total: 42,
             posted: 39,
             skipped: 1,
+            unmatched: 0,
             failed: 2,
         })
         .failure(

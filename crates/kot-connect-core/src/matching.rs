@@ -89,9 +89,10 @@ impl<I: Into<String>, C: Into<EmployeeCode>> FromIterator<(I, C)> for LinkTable 
     }
 }
 
-/// The user name of a Windows account: the part after the last `\` or `¥`
+/// The user name of a Windows account: the part after the first `\` or `¥`
 /// (U+00A5, how Japanese Windows shows the backslash) of `DOMAIN\user`;
-/// the whole string when there is no domain.
+/// the whole string when there is no domain. The same cut as
+/// `malion_api::models::account_name`, so a name reads alike everywhere.
 ///
 /// ```
 /// use kot_connect_core::matching::windows_user_name;
@@ -100,7 +101,7 @@ impl<I: Into<String>, C: Into<EmployeeCode>> FromIterator<(I, C)> for LinkTable 
 /// assert_eq!(windows_user_name("tarouk"), "tarouk");
 /// ```
 pub fn windows_user_name(account: &str) -> &str {
-    account.rfind(['\\', '¥']).map_or(account, |at| {
+    account.find(['\\', '¥']).map_or(account, |at| {
         // Both separators are one char; skip it by its UTF-8 length.
         let sep_len = account[at..].chars().next().map_or(1, char::len_utf8);
         &account[at + sep_len..]
@@ -405,7 +406,7 @@ mod tests {
         assert_eq!(matcher.codes_for(r"a\b"), [EmployeeCode::new("7")]);
         assert_eq!(matcher.codes_for("b"), [EmployeeCode::new("8")]);
         assert!(table.ambiguous().is_empty());
-        assert_eq!(windows_user_name("a¥b\\c"), "c");
+        assert_eq!(windows_user_name("a¥b\\c"), "b\\c");
     }
 
     proptest! {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Env, date, dry_run, expect, failure_rows, post};
+use common::{Env, date, dry_run, expect, failure_rows, post, unmatched_message};
 use kot_connect::senselink::{self, Day, Job, Jump};
 use kot_connect_core::schedule::TargetDay;
 
@@ -69,6 +69,20 @@ async fn unmatched_and_resigned_people_are_in_the_failure_csv() {
         rows.iter().any(|r| r[0] == "0050" && r[3].contains("退職")),
         "{rows:?}"
     );
+    // Each unmatched record once, on its own day's run: the outsiders'
+    // three records of the 19th, not the 20th's morning (fetched for the
+    // 05:00 border, reported by the 20th's run).
+    for outsider in ["9001", "1"] {
+        let theirs: Vec<_> = rows
+            .iter()
+            .filter(|r| r[3] == unmatched_message(outsider))
+            .collect();
+        assert_eq!(theirs.len(), 3, "{theirs:?}");
+        assert!(
+            theirs.iter().all(|r| r[2].starts_with("2026/11/19")),
+            "{theirs:?}"
+        );
+    }
     // Leading zeros count: `1` is not `0001`, who has no punch from it.
     assert!(
         !env.kot()

@@ -167,6 +167,16 @@ impl Source for SenseLinkSource {
             MISSING_JOB_NUMBER,
             |_| false,
         );
+        // The next day is fetched only for the work dates that run past
+        // midnight (a 05:00 border); its unmatched records are the next
+        // day's run to report, so that each is reported once. Nobody's
+        // border is known for them: midnight.
+        let failures: Vec<FailureRow> = failures
+            .into_iter()
+            .filter(|f| {
+                f.at.is_none_or(|at| at.with_timezone(&jst()).date_naive() <= work_date)
+            })
+            .collect();
         let recognitions: Vec<Recognition> = matched
             .into_iter()
             .map(|m| {

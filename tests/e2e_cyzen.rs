@@ -82,6 +82,8 @@ async fn the_unmatched_user_is_in_the_failure_csv() {
     assert_eq!(rows.len(), outsider_presses);
     for row in &rows {
         assert_eq!(row[3], unmatched_message(OUTSIDER), "{row:?}");
+        // The outsider presses only 勤務開始 and 勤務終了.
+        assert!(["出勤", "退勤"].contains(&row[1].as_str()), "{row:?}");
     }
     // Nobody else failed.
     assert!(env.kot().iter().all(|r| r.0 != OUTSIDER));

@@ -91,6 +91,7 @@ async fn the_bot_punches_each_command_and_answers_everyone() {
     let rows = failure_rows(guest.failure_csv.as_ref().expect("a failure CSV"));
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][0], "", "no employee");
+    assert_eq!(rows[0][1], "出勤", "the command it asked for");
     assert_eq!(rows[0][2], "2026/11/20 11:39:00");
     assert!(rows[0][4].starts_with("wowtalk:msg-"), "{:?}", rows[0]);
     assert_eq!(rows[0][3], unmatched_message("wt-guest"));

@@ -40,8 +40,10 @@ use futures_util::StreamExt;
 use super::support::{Described, split_matches, work_date_span};
 use crate::engine::{Collected, Source, SourceContext, SourceError, Stage};
 use crate::matching::Matcher;
-use crate::punch::{Location, SourceRef, SourceSystem};
-use crate::rules::cyzen::{CyzenRule, FetchWindow, StatusPress, StatusType, fetch_window};
+use crate::punch::{Location, PunchKind, SourceRef, SourceSystem};
+use crate::rules::cyzen::{
+    CyzenRule, FetchWindow, StatusPress, StatusType, fetch_window, punch_kind,
+};
 use crate::time::jst;
 use cyzen_api::models::{StatusKind, StatusPress as CyzenPress};
 
@@ -132,6 +134,10 @@ impl Described for CyzenPress {
 
     fn at(&self) -> Option<DateTime<FixedOffset>> {
         Some(self.pressed_at_jst())
+    }
+
+    fn kind(&self) -> Option<PunchKind> {
+        punch_kind(&status_type(self), self.status_name().unwrap_or_default())
     }
 }
 

@@ -45,13 +45,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
-use malion_api::models::OperationLog;
+use malion_api::models::{LogEvent, OperationLog};
 use malion_api::{BoxFuture, LogPage, LogQuery, LogSource};
 
 use super::support::{Described, split_matches, work_date_span};
 use crate::engine::{Collected, Progress, Source, SourceContext, SourceError, Stage};
 use crate::matching::{LinkTable, Matcher};
-use crate::punch::{SourceRef, SourceSystem};
+use crate::punch::{PunchKind, SourceRef, SourceSystem};
 use crate::rules::malion::{MaLionPolicy, MaLionRule, PcEvent, PcLog};
 use crate::rules::{IgnoreReason, Ignored};
 use crate::time::jst;
@@ -135,6 +135,14 @@ impl Described for OperationLog {
 
     fn at(&self) -> Option<DateTime<FixedOffset>> {
         Some(self.occurred_at.with_timezone(&jst()))
+    }
+
+    fn kind(&self) -> Option<PunchKind> {
+        match self.event {
+            LogEvent::Logon => Some(PunchKind::ClockIn),
+            LogEvent::Logoff => Some(PunchKind::ClockOut),
+            _ => None,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::directory::Directory;
 use crate::matching::{MatchOutcome, Matched};
-use crate::punch::{Punch, SourceRef};
+use crate::punch::{Punch, PunchKind, SourceRef};
 use crate::report::{FailureReason, FailureRow};
 
 /// How an adapter describes one of its records in a failure row.
@@ -15,6 +15,11 @@ pub(crate) trait Described {
     fn source_ref(&self) -> SourceRef;
     /// When it happened, when the record says.
     fn at(&self) -> Option<DateTime<FixedOffset>>;
+    /// The punch it asks for, when the record alone tells (for the
+    /// failure report's 打刻種別).
+    fn kind(&self) -> Option<PunchKind> {
+        None
+    }
 }
 
 /// The matched records whose code KOT knows, and a failure row for every
@@ -36,7 +41,7 @@ pub(crate) fn split_matches<R: Described>(
     let mut failures = Vec::new();
     let row = |record: &R, reason: FailureReason| FailureRow {
         employee: None,
-        kind: None,
+        kind: record.kind(),
         at: record.at(),
         reason,
         source: Some(record.source_ref()),

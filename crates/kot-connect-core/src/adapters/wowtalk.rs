@@ -151,6 +151,13 @@ impl Described for InboundMessage {
     fn at(&self) -> Option<DateTime<FixedOffset>> {
         self.sent_at.as_deref().and_then(parse_sent_at)
     }
+
+    fn kind(&self) -> Option<PunchKind> {
+        self.text
+            .as_deref()
+            .and_then(Command::parse)
+            .map(punch_kind)
+    }
 }
 
 #[async_trait::async_trait]

@@ -259,3 +259,20 @@ async fn a_shorter_lookback_and_the_first_last_policy() {
         .count();
     assert_eq!(outside, 5);
 }
+
+#[test]
+fn every_event_malion_api_reads_is_known_to_the_rule() {
+    use kot_connect_core::rules::malion::PcEvent;
+    use malion_api::models::LogEvent;
+    for event in [
+        LogEvent::Logon,
+        LogEvent::Logoff,
+        LogEvent::Lock,
+        LogEvent::Unlock,
+        LogEvent::UserSwitch,
+    ] {
+        let known = PcEvent::from_name(event.label());
+        assert!(!matches!(known, PcEvent::Unknown(_)), "{event:?}");
+        assert_eq!(known.name(), event.label());
+    }
+}

@@ -56,6 +56,8 @@ pub enum PcEvent {
     UserSwitchConnect,
     /// ユーザー切替(disconnect).
     UserSwitchDisconnect,
+    /// ユーザー切替, as MaLion's own log names it (without the direction).
+    UserSwitch,
     /// A type this crate does not know, kept as received.
     Unknown(String),
 }
@@ -63,9 +65,10 @@ pub enum PcEvent {
 impl PcEvent {
     /// The event of a log type name: the Japanese names (`ログオン`,
     /// `ログオフ`, `ロック`, `アンロック`, `ユーザー切替(connect)`,
-    /// `ユーザー切替(disconnect)`) or English ones (`logon`, `logoff`,
-    /// `lock`, `unlock`, `user_switch_connect`, `user_switch_disconnect`,
-    /// any case); anything else is [`PcEvent::Unknown`].
+    /// `ユーザー切替(disconnect)`, and MaLion's `ユーザー切替`) or English
+    /// ones (`logon`, `logoff`, `lock`, `unlock`, `user_switch_connect`,
+    /// `user_switch_disconnect`, `user_switch`, any case); anything else is
+    /// [`PcEvent::Unknown`].
     pub fn from_name(name: &str) -> Self {
         let trimmed = name.trim();
         match trimmed {
@@ -75,6 +78,7 @@ impl PcEvent {
             "アンロック" => return PcEvent::Unlock,
             "ユーザー切替(connect)" => return PcEvent::UserSwitchConnect,
             "ユーザー切替(disconnect)" => return PcEvent::UserSwitchDisconnect,
+            "ユーザー切替" => return PcEvent::UserSwitch,
             _ => {}
         }
         match trimmed.to_ascii_lowercase().as_str() {
@@ -84,6 +88,7 @@ impl PcEvent {
             "unlock" => PcEvent::Unlock,
             "user_switch_connect" => PcEvent::UserSwitchConnect,
             "user_switch_disconnect" => PcEvent::UserSwitchDisconnect,
+            "user_switch" => PcEvent::UserSwitch,
             _ => PcEvent::Unknown(name.to_owned()),
         }
     }
@@ -98,6 +103,7 @@ impl PcEvent {
             PcEvent::Unlock => "アンロック",
             PcEvent::UserSwitchConnect => "ユーザー切替(connect)",
             PcEvent::UserSwitchDisconnect => "ユーザー切替(disconnect)",
+            PcEvent::UserSwitch => "ユーザー切替",
             PcEvent::Unknown(name) => name,
         }
     }
@@ -464,12 +470,14 @@ mod tests {
             "アンロック",
             "ユーザー切替(connect)",
             "ユーザー切替(disconnect)",
+            "ユーザー切替",
         ] {
             let event = PcEvent::from_name(name);
             assert!(!matches!(event, PcEvent::Unknown(_)), "{name}");
             assert_eq!(event.to_string(), name);
         }
         assert_eq!(PcEvent::from_name("LogOn"), PcEvent::Logon);
+        assert_eq!(PcEvent::from_name("user_switch"), PcEvent::UserSwitch);
         assert_eq!(PcEvent::from_name("x"), PcEvent::Unknown("x".into()));
     }
 

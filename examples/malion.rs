@@ -104,11 +104,7 @@ async fn run(cli: Cli) -> Result<ExitCode, kot_connect::Error> {
         }
         Command::Sync => {
             if session.sandbox().is_some()
-                && malion::load_links(
-                    &kot_connect_core::DirStore::open(services.state_dir())
-                        .map_err(|e| kot_connect::Error::Report(e.to_string()))?,
-                )?
-                .is_empty()
+                && malion::load_links(&services.state_store()?)?.is_empty()
             {
                 let csv = malion::link_export(services, CsvEncoding::Utf8WithBom).await?;
                 malion::link_import(services, &csv)?;

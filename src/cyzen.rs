@@ -3,11 +3,11 @@
 use std::collections::BTreeSet;
 
 use kot_api::models::EmployeeCode;
+use kot_connect_core::Planner;
 use kot_connect_core::adapters::cyzen::CyzenSource;
 use kot_connect_core::engine::StateStore;
 use kot_connect_core::plan::ConflictPolicy;
 use kot_connect_core::rules::cyzen::{CyzenRule, EnabledUsers};
-use kot_connect_core::{DirStore, Planner};
 
 use crate::run::{Outcome, RunOptions, engine};
 use crate::{Error, Services};
@@ -24,7 +24,7 @@ pub const ENABLED: &str = "cyzen-enabled.json";
 /// # Errors
 /// The clients or the state cannot be set up.
 pub async fn attendance(services: &Services, options: &RunOptions) -> Result<Outcome, Error> {
-    let state = state(services)?;
+    let state = services.state_store()?;
     let rule = CyzenRule::new(enabled(services, &state)?);
     let source = CyzenSource::new(services.cyzen()?, rule);
     let planner = Planner::default().with_conflicts(ConflictPolicy::PostEvery);
@@ -33,20 +33,13 @@ pub async fn attendance(services: &Services, options: &RunOptions) -> Result<Out
     Outcome::from_run(services, run)
 }
 
-fn state(services: &Services) -> Result<DirStore, Error> {
-    DirStore::open(services.state_dir()).map_err(|e| Error::Report(e.to_string()))
-}
-
 /// The users attendance is synced for: the stored list, or the
 /// configuration's.
 ///
 /// # Errors
 /// The stored list cannot be read.
 pub fn enabled(services: &Services, state: &dyn StateStore) -> Result<EnabledUsers, Error> {
-    match state
-        .load(ENABLED)
-        .map_err(|e| Error::Report(e.to_string()))?
-    {
+    match state.load(ENABLED).map_err(Error::state)? {
         Some(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| Error::Input(format!("{ENABLED} in the state directory: {e}"))),
         None => Ok(services.config().cyzen()?.enabled.clone()),
@@ -72,7 +65,7 @@ pub struct UserRow {
 /// # Errors
 /// cyzen or KOT cannot be read.
 pub async fn users(services: &Services) -> Result<Vec<UserRow>, Error> {
-    let state = state(services)?;
+    let state = services.state_store()?;
     let enabled = enabled(services, &state)?;
     let engine = engine(services, Planner::default(), &RunOptions::post())?;
     let directory = engine
@@ -114,7 +107,7 @@ pub async fn set_enabled(
     codes: &[String],
     on: bool,
 ) -> Result<EnabledUsers, Error> {
-    let state = state(services)?;
+    let state = services.state_store()?;
     let mut set: BTreeSet<EmployeeCode> = match enabled(services, &state)? {
         EnabledUsers::Only(set) => set,
         EnabledUsers::All if on => return Ok(EnabledUsers::All),
@@ -133,9 +126,7 @@ pub async fn set_enabled(
         }
     }
     let list = EnabledUsers::Only(set);
-    let bytes = serde_json::to_vec_pretty(&list).map_err(|e| Error::Report(e.to_string()))?;
-    state
-        .store(ENABLED, &bytes)
-        .map_err(|e| Error::Report(e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(&list).map_err(Error::state)?;
+    state.store(ENABLED, &bytes).map_err(Error::state)?;
     Ok(list)
 }

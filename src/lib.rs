@@ -72,6 +72,10 @@ pub enum Error {
     /// A report could not be written.
     #[error("report: {0}")]
     Report(String),
+    /// The state directory (ledger, caches, link tables, watermarks) could
+    /// not be read or written.
+    #[error("state: {0}")]
+    State(String),
     /// A service client could not be built or a call failed.
     #[error("{service}: {message}")]
     Service {
@@ -94,6 +98,10 @@ impl Error {
             path: path.display().to_string(),
             source,
         }
+    }
+
+    pub(crate) fn state(error: impl std::fmt::Display) -> Self {
+        Error::State(error.to_string())
     }
 
     pub(crate) fn service(service: &'static str, error: impl std::fmt::Display) -> Self {

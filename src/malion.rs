@@ -19,10 +19,7 @@ pub const LINKS: &str = "malion-links.csv";
 /// # Errors
 /// The state cannot be read, or the stored file is not a link CSV.
 pub fn load_links(state: &dyn StateStore) -> Result<LinkTable, Error> {
-    match state
-        .load(LINKS)
-        .map_err(|e| Error::Report(e.to_string()))?
-    {
+    match state.load(LINKS).map_err(Error::state)? {
         None => Ok(LinkTable::new()),
         Some(bytes) => {
             let csv = read_link_csv(&bytes, EncodingChoice::Utf8)
@@ -102,9 +99,7 @@ pub fn import_links(state: &dyn StateStore, file: &[u8]) -> Result<LinkImport, E
     let bytes = table
         .to_csv(WriteOptions::new(CsvEncoding::Utf8WithBom))
         .map_err(|e| Error::Report(e.to_string()))?;
-    state
-        .store(LINKS, &bytes)
-        .map_err(|e| Error::Report(e.to_string()))?;
+    state.store(LINKS, &bytes).map_err(Error::state)?;
     Ok(LinkImport {
         merge,
         rows: table.len(),
@@ -149,7 +144,7 @@ pub async fn link_export(
     services: &crate::Services,
     encoding: CsvEncoding,
 ) -> Result<Vec<u8>, Error> {
-    let state = state(services)?;
+    let state = services.state_store()?;
     let engine = crate::run::engine(
         services,
         kot_connect_core::Planner::default(),
@@ -172,11 +167,7 @@ pub async fn link_export(
 /// # Errors
 /// As [`import_links`].
 pub fn link_import(services: &crate::Services, file: &[u8]) -> Result<LinkImport, Error> {
-    import_links(&state(services)?, file)
-}
-
-fn state(services: &crate::Services) -> Result<kot_connect_core::DirStore, Error> {
-    kot_connect_core::DirStore::open(services.state_dir()).map_err(|e| Error::Report(e.to_string()))
+    import_links(&services.state_store()?, file)
 }
 
 /// `sync`: PC logon → 出勤 and logoff → 退勤 over the last
@@ -191,7 +182,7 @@ pub async fn sync(
     options: &crate::run::RunOptions,
 ) -> Result<crate::run::Outcome, Error> {
     let config = services.config().malion()?;
-    let links = load_links(&state(services)?)?;
+    let links = load_links(&services.state_store()?)?;
     let source = kot_connect_core::adapters::malion::MaLionSource::new(
         std::sync::Arc::new(services.malion()?),
         links,

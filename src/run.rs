@@ -7,7 +7,7 @@ use kot_connect_core::adapters::kot::KotApiGateway;
 use kot_connect_core::engine::{Notify, Progress};
 use kot_connect_core::plan::Plan;
 use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
-use kot_connect_core::{DirStore, Engine, FileLedger, Planner, RunMode, SyncRun};
+use kot_connect_core::{Engine, FileLedger, Planner, RunMode, SyncRun};
 
 use crate::output::save_failure_csv;
 use crate::{Error, Services};
@@ -72,9 +72,8 @@ pub fn engine(
     options: &RunOptions,
 ) -> Result<Engine, Error> {
     let dir = services.state_dir();
-    let state = DirStore::open(dir).map_err(|e| Error::Report(e.to_string()))?;
-    let ledger =
-        FileLedger::open(dir.join(LEDGER_FILE)).map_err(|e| Error::Report(e.to_string()))?;
+    let state = services.state_store()?;
+    let ledger = FileLedger::open(dir.join(LEDGER_FILE)).map_err(Error::state)?;
     let clock = services.clock();
     let mut builder = Engine::builder(
         Arc::new(KotApiGateway::new(services.kot()?)),

@@ -76,6 +76,14 @@ impl Services {
         &self.state_dir
     }
 
+    /// The state directory as a store of named files.
+    ///
+    /// # Errors
+    /// [`Error::State`] when the directory cannot be created.
+    pub fn state_store(&self) -> Result<kot_connect_core::DirStore, Error> {
+        kot_connect_core::DirStore::open(&self.state_dir).map_err(Error::state)
+    }
+
     /// Where failure CSVs are written (default `<state directory>/reports`).
     pub fn report_dir(&self) -> PathBuf {
         self.report_dir

@@ -20,10 +20,7 @@ pub const LINKS: &str = "wowtalk-links.json";
 /// # Errors
 /// The state cannot be read, or the stored table is not valid.
 pub fn load_links(state: &dyn StateStore) -> Result<LinkTable, Error> {
-    match state
-        .load(LINKS)
-        .map_err(|e| Error::Report(e.to_string()))?
-    {
+    match state.load(LINKS).map_err(Error::state)? {
         None => Ok(LinkTable::new()),
         Some(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| Error::Input(format!("{LINKS} in the state directory: {e}"))),
@@ -31,10 +28,8 @@ pub fn load_links(state: &dyn StateStore) -> Result<LinkTable, Error> {
 }
 
 fn store_links(state: &dyn StateStore, table: &LinkTable) -> Result<(), Error> {
-    let bytes = serde_json::to_vec_pretty(table).map_err(|e| Error::Report(e.to_string()))?;
-    state
-        .store(LINKS, &bytes)
-        .map_err(|e| Error::Report(e.to_string()))
+    let bytes = serde_json::to_vec_pretty(table).map_err(Error::state)?;
+    state.store(LINKS, &bytes).map_err(Error::state)
 }
 
 /// What `link import` did.
@@ -134,7 +129,13 @@ pub async fn link_import(
         .directory_snapshot()
         .await
         .map_err(|e| Error::service("kot", e))?;
-    import_links(&state(services)?, file, &snapshot.employees, members, now)
+    import_links(
+        &services.state_store()?,
+        file,
+        &snapshot.employees,
+        members,
+        now,
+    )
 }
 
 /// `link export` from the state directory.
@@ -142,11 +143,7 @@ pub async fn link_import(
 /// # Errors
 /// As [`export_links`].
 pub fn link_export(services: &crate::Services) -> Result<Vec<u8>, Error> {
-    export_links(&state(services)?)
-}
-
-fn state(services: &crate::Services) -> Result<kot_connect_core::DirStore, Error> {
-    kot_connect_core::DirStore::open(services.state_dir()).map_err(|e| Error::Report(e.to_string()))
+    export_links(&services.state_store()?)
 }
 
 /// The bot: a webhook that turns chat commands (出勤, 退勤, 休憩開始,
@@ -294,7 +291,7 @@ pub mod bot {
                 None,
             ));
         }
-        let links = super::load_links(&super::state(&bot.services)?)?;
+        let links = super::load_links(&bot.services.state_store()?)?;
         let source = WowTalkSource::new(vec![message.clone()], links);
         let run = bot.engine.run(&source, bot.mode).await;
         let result = match (run.posted.first(), run.failures.first()) {

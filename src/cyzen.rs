@@ -67,11 +67,9 @@ pub struct UserRow {
 pub async fn users(services: &Services) -> Result<Vec<UserRow>, Error> {
     let state = services.state_store()?;
     let enabled = enabled(services, &state)?;
-    let engine = engine(services, Planner::default(), &RunOptions::post())?;
-    let directory = engine
-        .directory()
-        .await
-        .map_err(|e| Error::service("kot", e))?;
+    let directory = crate::run::directory(services, &RunOptions::post())
+        .await?
+        .directory();
     let users = services
         .cyzen()?
         .users()

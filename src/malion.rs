@@ -145,15 +145,7 @@ pub async fn link_export(
     encoding: CsvEncoding,
 ) -> Result<Vec<u8>, Error> {
     let state = services.state_store()?;
-    let engine = crate::run::engine(
-        services,
-        kot_connect_core::Planner::default(),
-        &crate::run::RunOptions::post(),
-    )?;
-    let snapshot = engine
-        .directory_snapshot()
-        .await
-        .map_err(|e| Error::service("kot", e))?;
+    let snapshot = crate::run::directory(services, &crate::run::RunOptions::post()).await?;
     export_links(
         &snapshot.employees,
         &load_links(&state)?,

@@ -7,7 +7,7 @@ use kot_connect_core::adapters::kot::KotApiGateway;
 use kot_connect_core::engine::{Notify, Progress};
 use kot_connect_core::plan::Plan;
 use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
-use kot_connect_core::{Engine, FileLedger, Planner, RunMode, SyncRun};
+use kot_connect_core::{DirectorySnapshot, Engine, FileLedger, Planner, RunMode, SyncRun};
 
 use crate::output::save_failure_csv;
 use crate::{Error, Services};
@@ -88,6 +88,22 @@ pub fn engine(
         builder = builder.notifier(Arc::new(notifier) as Arc<dyn Notify>);
     }
     builder.build().map_err(|e| Error::Config(e.to_string()))
+}
+
+/// KOT's employees and divisions for a command that needs only them (link
+/// exports and imports, the person sync, the cyzen user list): the cached
+/// copy inside a time band; a dry run writes no cache.
+///
+/// # Errors
+/// As [`engine`]; KOT cannot be read and nothing is cached.
+pub async fn directory(
+    services: &Services,
+    options: &RunOptions,
+) -> Result<DirectorySnapshot, Error> {
+    engine(services, Planner::default(), options)?
+        .directory_snapshot(options.mode())
+        .await
+        .map_err(|e| Error::service("kot", e))
 }
 
 /// What a command did, ready to show: the 連携ログ line, every failure,

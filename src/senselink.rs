@@ -63,7 +63,7 @@ pub async fn employees(services: &Services, options: &RunOptions) -> Result<Outc
     let client = services.senselink()?;
     let engine = engine(services, Planner::default(), options)?;
     let started = services.now_jst();
-    let snapshot = engine.directory_snapshot().await;
+    let snapshot = engine.directory_snapshot(options.mode()).await;
     let today = started.date_naive();
     let result = match snapshot {
         Ok(snapshot) => sync_persons(&client, &snapshot.employees, today, options.dry_run)

@@ -120,15 +120,7 @@ pub async fn link_import(
     kot_api::time_band::CallKind::Guarded
         .check(&now, "WowTalk ID link import")
         .map_err(|e| Error::Input(e.to_string()))?;
-    let engine = crate::run::engine(
-        services,
-        kot_connect_core::Planner::default(),
-        &crate::run::RunOptions::post(),
-    )?;
-    let snapshot = engine
-        .directory_snapshot()
-        .await
-        .map_err(|e| Error::service("kot", e))?;
+    let snapshot = crate::run::directory(services, &crate::run::RunOptions::post()).await?;
     import_links(
         &services.state_store()?,
         file,

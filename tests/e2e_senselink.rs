@@ -210,9 +210,11 @@ async fn employees_become_persons_once() {
     assert_eq!(again.log.counts.unchanged, 69);
 
     let dry = Env::new().await;
+    let state = dry.state_files();
     let outcome = senselink::employees(&dry.services, &dry_run())
         .await
         .unwrap();
+    assert_eq!(dry.state_files(), state, "a dry run writes no cache either");
     assert_eq!(outcome.log.counts.created, 30);
     assert_eq!(dry.sandbox.senselink().persons().len(), before);
 }

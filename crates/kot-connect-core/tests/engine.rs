@@ -738,7 +738,7 @@ async fn the_directory_is_cached_and_used_in_a_band_and_without_cache_it_says_wh
     let w = World::new();
     let engine = w.engine(1);
     w.kot.band.store(true, Ordering::SeqCst);
-    let err = engine.directory().await.unwrap_err();
+    let err = engine.directory(RunMode::Post).await.unwrap_err();
     assert!(matches!(err, EngineError::NoDirectoryCache { reopens_at } if reopens_at == reopens()));
     assert!(
         err.to_string().contains("2026-04-02 10:00:00 +09:00"),
@@ -760,21 +760,21 @@ async fn the_directory_is_cached_and_used_in_a_band_and_without_cache_it_says_wh
     assert_eq!(w.notify.seen.lock().unwrap().len(), 1);
 
     w.kot.band.store(false, Ordering::SeqCst);
-    let fresh = engine.directory_snapshot().await.unwrap();
+    let fresh = engine.directory_snapshot(RunMode::Post).await.unwrap();
     assert!(!fresh.from_cache);
     assert_eq!(fresh.employees.len(), 4);
     w.kot.band.store(true, Ordering::SeqCst);
-    let cached = engine.directory_snapshot().await.unwrap();
+    let cached = engine.directory_snapshot(RunMode::Post).await.unwrap();
     assert!(cached.from_cache);
     assert_eq!(cached.employees, fresh.employees);
     assert_eq!(cached.divisions, fresh.divisions);
-    let dir = engine.directory().await.unwrap();
+    let dir = engine.directory(RunMode::Post).await.unwrap();
     assert_eq!(dir.len(), 4);
 
     // A damaged cache is an error, not an empty company.
     w.state.store("kot-directory.json", b"{not json").unwrap();
     assert!(matches!(
-        engine.directory().await.unwrap_err(),
+        engine.directory(RunMode::Post).await.unwrap_err(),
         EngineError::CorruptCache { .. }
     ));
 }
@@ -884,5 +884,5 @@ fn the_engine_and_its_runs_can_cross_threads() {
     shared(&engine);
     let source = FakeSource::new(vec![]);
     spawnable(engine.run(&source, RunMode::Post));
-    spawnable(engine.directory());
+    spawnable(engine.directory(RunMode::Post));
 }

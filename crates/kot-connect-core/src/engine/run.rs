@@ -343,22 +343,26 @@ impl Engine {
     ///
     /// # Errors
     /// As [`Engine::directory_snapshot`].
-    pub async fn directory(&self) -> Result<Directory, EngineError> {
-        Ok(self.directory_snapshot().await?.directory())
+    pub async fn directory(&self, mode: RunMode) -> Result<Directory, EngineError> {
+        Ok(self.directory_snapshot(mode).await?.directory())
     }
 
     /// KOT's employees (resigned included) and divisions. After every
     /// successful read they are cached in the state store as
-    /// [`DIRECTORY_CACHE`]; inside a time band (KOT refuses the read) the
-    /// cache is returned, `from_cache` set.
+    /// [`DIRECTORY_CACHE`] (not in [`RunMode::DryRun`], which writes
+    /// nothing); inside a time band (KOT refuses the read) the cache is
+    /// returned, `from_cache` set.
     ///
     /// # Errors
     /// [`EngineError::NoDirectoryCache`] inside a time band with no cache,
     /// saying when KOT reopens; [`EngineError::Gateway`] for any other
     /// failed read (the cache is not used then);
     /// [`EngineError::CorruptCache`], [`EngineError::State`].
-    pub async fn directory_snapshot(&self) -> Result<DirectorySnapshot, EngineError> {
-        self.read_directory(true).await
+    pub async fn directory_snapshot(
+        &self,
+        mode: RunMode,
+    ) -> Result<DirectorySnapshot, EngineError> {
+        self.read_directory(mode == RunMode::Post).await
     }
 
     async fn read_directory(&self, write_cache: bool) -> Result<DirectorySnapshot, EngineError> {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kot_connect_core::adapters::kot::KotApiGateway;
-use kot_connect_core::engine::{Notify, Progress};
+use kot_connect_core::engine::{Notify, NotifyOutcome, Progress};
 use kot_connect_core::plan::Plan;
 use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
 use kot_connect_core::{DirectorySnapshot, Engine, FileLedger, Planner, RunMode, SyncRun};
@@ -137,18 +137,37 @@ impl Outcome {
     /// The CSV cannot be written.
     pub fn from_run(services: &Services, run: SyncRun) -> Result<Self, Error> {
         let dry_run = run.mode == RunMode::DryRun;
+        let mut outcome = Self::of_log(services, run.log, run.failures, dry_run, run.notified)?;
+        outcome.plan = Some(run.plan);
+        outcome.posted = run.posted.len();
+        outcome.kot_checked = run.kot_checked;
+        Ok(outcome)
+    }
+
+    /// An outcome of a job that is not a punch run (the person sync): its
+    /// log and failures; the failure CSV is written when a real run had
+    /// failures, named after the connector and the job.
+    ///
+    /// # Errors
+    /// The CSV cannot be written.
+    pub fn of_log(
+        services: &Services,
+        log: SyncLog,
+        failures: Vec<FailureRow>,
+        dry_run: bool,
+        notified: Option<NotifyOutcome>,
+    ) -> Result<Self, Error> {
         let failure_csv = if dry_run {
             None
         } else {
             save_failure_csv(
                 &services.report_dir(),
-                &run.log.connector,
-                run.log.finished_at,
-                &run.failures,
+                &format!("{}-{}", log.connector, log.job.label_en()),
+                log.finished_at,
+                &failures,
             )?
         };
-        let notify_errors = run
-            .notified
+        let notify_errors = notified
             .map(|n| {
                 n.channels
                     .into_iter()
@@ -157,12 +176,12 @@ impl Outcome {
             })
             .unwrap_or_default();
         Ok(Self {
-            posted: run.posted.len(),
-            kot_checked: run.kot_checked,
-            log: run.log,
-            failures: run.failures,
-            plan: Some(run.plan),
+            log,
+            failures,
+            plan: None,
             dry_run,
+            posted: 0,
+            kot_checked: false,
             failure_csv,
             notify_errors,
         })

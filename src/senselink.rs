@@ -100,37 +100,13 @@ pub async fn employees(services: &Services, options: &RunOptions) -> Result<Outc
             Vec::new(),
         ),
     };
-    let mut notify_errors = Vec::new();
+    let mut notified = None;
     if !options.dry_run
         && let Some(notifier) = services.notifier()?
     {
-        let sent = Notify::notify(&notifier, &log, &failures).await;
-        notify_errors = sent
-            .channels
-            .into_iter()
-            .filter_map(|(c, r)| r.err().map(|e| (c, e)))
-            .collect();
+        notified = Some(Notify::notify(&notifier, &log, &failures).await);
     }
-    let failure_csv = if options.dry_run {
-        None
-    } else {
-        crate::output::save_failure_csv(
-            &services.report_dir(),
-            "senselink-employees",
-            finished,
-            &failures,
-        )?
-    };
-    Ok(Outcome {
-        log,
-        failures,
-        plan: None,
-        dry_run: options.dry_run,
-        posted: 0,
-        kot_checked: false,
-        failure_csv,
-        notify_errors,
-    })
+    Outcome::of_log(services, log, failures, options.dry_run, notified)
 }
 
 /// How `--schedule` waits for the next run: real time, or (in the

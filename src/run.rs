@@ -1,13 +1,13 @@
 //! Running a connector through the engine, and what a run leaves behind.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kot_connect_core::adapters::kot::KotApiGateway;
 use kot_connect_core::engine::{Notify, NotifyOutcome, Progress};
 use kot_connect_core::plan::Plan;
 use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
-use kot_connect_core::{DirectorySnapshot, Engine, FileLedger, Planner, RunMode, SyncRun};
+use kot_connect_core::{DirectorySnapshot, Engine, FileLedger, Ledger, Planner, RunMode, SyncRun};
 
 use crate::output::save_failure_csv;
 use crate::{Error, Services};
@@ -71,23 +71,28 @@ pub fn engine(
     planner: Planner,
     options: &RunOptions,
 ) -> Result<Engine, Error> {
-    let dir = services.state_dir();
     let state = services.state_store()?;
-    let ledger = FileLedger::open(dir.join(LEDGER_FILE)).map_err(Error::state)?;
+    let ledger = open_ledger(services.state_dir())?;
     let clock = services.clock();
-    let mut builder = Engine::builder(
-        Arc::new(KotApiGateway::new(services.kot()?)),
-        Arc::new(ledger),
-    )
-    .now(Arc::new(move || clock.now()))
-    .state(Arc::new(state))
-    .planner(planner)
-    .concurrency(services.config().kot.concurrency)
-    .progress(options.progress.clone());
+    let mut builder = Engine::builder(Arc::new(KotApiGateway::new(services.kot()?)), ledger)
+        .now(Arc::new(move || clock.now()))
+        .state(Arc::new(state))
+        .planner(planner)
+        .concurrency(services.config().kot.concurrency)
+        .progress(options.progress.clone());
     if let Some(notifier) = services.notifier()? {
         builder = builder.notifier(Arc::new(notifier) as Arc<dyn Notify>);
     }
     builder.build().map_err(|e| Error::Config(e.to_string()))
+}
+
+/// The durable ledger kept in the state directory `dir`.
+///
+/// # Errors
+/// The ledger cannot be opened (a corrupt ledger is refused, never emptied).
+pub fn open_ledger(dir: &Path) -> Result<Arc<dyn Ledger>, Error> {
+    let ledger = FileLedger::open(dir.join(LEDGER_FILE)).map_err(Error::state)?;
+    Ok(Arc::new(ledger))
 }
 
 /// KOT's employees and divisions for a command that needs only them (link

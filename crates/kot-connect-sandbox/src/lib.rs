@@ -264,7 +264,7 @@ impl Sandbox {
     /// [`SandboxError::Bind`] when a loopback port cannot be bound.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
         let clock = SandboxClock::new(options.now);
-        let hub = Arc::new(Hub::new(options.latency));
+        let hub = Arc::new(Hub::new(options.latency, clock.clone()));
         let kot = KotFake::new(&options.company, clock.clone(), options.kot_rate);
         let chat = chat::ChatHub::new(clock.clone());
         let senselink = SenseLinkFake::new(&options.company, clock.clone());

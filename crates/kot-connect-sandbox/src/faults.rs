@@ -69,6 +69,8 @@ struct Pending {
     service: Service,
     route: Option<String>,
     fault: Fault,
+    /// Matching calls to let through before the fault starts.
+    skip: u32,
     remaining: u32,
 }
 
@@ -100,14 +102,28 @@ impl std::fmt::Debug for Faults {
 impl Faults {
     /// Makes the next `times` calls to `service` (any route) fail with `fault`.
     pub fn inject(&self, service: Service, fault: Fault, times: u32) {
-        self.push(service, None, fault, times);
+        self.push(service, None, fault, 0, times);
     }
 
     /// Makes the next `times` calls to one route of `service` fail with
     /// `fault`; `route` is a template as [`Calls`] names it, e.g.
     /// `"POST /daily-workings/timerecord/{employeeKey}"`.
     pub fn inject_route(&self, service: Service, route: &str, fault: Fault, times: u32) {
-        self.push(service, Some(route.to_owned()), fault, times);
+        self.push(service, Some(route.to_owned()), fault, 0, times);
+    }
+
+    /// Like [`inject_route`](Self::inject_route), once `skip` calls of the
+    /// route have been answered normally: e.g. a second page that fails
+    /// after a first page that did not.
+    pub fn inject_route_after(
+        &self,
+        service: Service,
+        route: &str,
+        skip: u32,
+        fault: Fault,
+        times: u32,
+    ) {
+        self.push(service, Some(route.to_owned()), fault, skip, times);
     }
 
     /// Removes every pending fault.
@@ -124,7 +140,7 @@ impl Faults {
             .sum()
     }
 
-    fn push(&self, service: Service, route: Option<String>, fault: Fault, times: u32) {
+    fn push(&self, service: Service, route: Option<String>, fault: Fault, skip: u32, times: u32) {
         if times == 0 {
             return;
         }
@@ -132,6 +148,7 @@ impl Faults {
             service,
             route,
             fault,
+            skip,
             remaining: times,
         });
     }
@@ -143,6 +160,10 @@ impl Faults {
             .iter()
             .position(|p| p.service == service && p.route.as_deref().is_none_or(|r| r == route))?;
         let entry = &mut pending[index];
+        if entry.skip > 0 {
+            entry.skip -= 1;
+            return None;
+        }
         entry.remaining -= 1;
         let fault = entry.fault.clone();
         if entry.remaining == 0 {
@@ -382,6 +403,13 @@ mod tests {
             Some(Fault::Status(503))
         );
         assert_eq!(faults.take(Service::Kot, "GET /divisions"), None);
+        faults.inject_route_after(Service::Cyzen, "GET /histories", 1, Fault::Status(502), 1);
+        assert_eq!(faults.take(Service::Cyzen, "GET /histories"), None);
+        assert_eq!(
+            faults.take(Service::Cyzen, "GET /histories"),
+            Some(Fault::Status(502))
+        );
+        assert_eq!(faults.take(Service::Cyzen, "GET /histories"), None);
         faults.inject(Service::Kot, Fault::Malformed, 5);
         faults.inject(Service::Kot, Fault::Malformed, 0);
         faults.clear();

@@ -603,7 +603,11 @@ fn record_page(
     size: usize,
     repeat: bool,
 ) -> (usize, Vec<Record>) {
-    let served = if repeat { page.saturating_sub(1).max(1) } else { page };
+    let served = if repeat {
+        page.saturating_sub(1).max(1)
+    } else {
+        page
+    };
     let per_page = fake.state().page_cap.map_or(size, |cap| cap.min(size));
     (served, slice(all, served, per_page))
 }

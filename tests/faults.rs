@@ -14,6 +14,7 @@ use kot_connect::run::Outcome;
 use kot_connect::senselink::{self, Day};
 use kot_connect::{cyzen, malion};
 use kot_connect_core::report::{FailureReason, SyncStatus};
+use kot_connect_sandbox::SandboxClock;
 use kot_connect_sandbox::{Fault, SandboxOptions, Service};
 
 const POST: &str = "POST /daily-workings/timerecord/{employeeKey}";
@@ -127,8 +128,8 @@ async fn kot_5xx_beyond_the_retries_stops_the_run_before_any_post() {
 
 #[tokio::test]
 async fn kot_303_rate_limit_loses_and_doubles_nothing() {
-    // KOT answers the flat {"code":"303"} beyond 10 requests per 100 ms.
-    let env = Env::with(SandboxOptions::default().kot_rate(10, Duration::from_millis(100))).await;
+    // KOT answers the flat {"code":"303"} beyond 15 requests per 500 ms.
+    let env = Env::with(SandboxOptions::default().kot_rate(15, Duration::from_millis(500))).await;
     let want = expect::senselink(&env, day());
     let mut runs = Vec::new();
     while env.kot() != want {
@@ -365,4 +366,252 @@ async fn a_malformed_answer_to_a_post_is_an_unknown_outcome() {
     assert_eq!(api_errors(&first, "送信結果が不明です"), 1);
     let second = settled_by_the_next_run(&env, &first, 1).await;
     assert_eq!(second.posted, 1);
+}
+
+// ---------------------------------------------------------------------------
+// SenseLink: 5xx, malformed pages, short and repeated pages, clock skew
+// ---------------------------------------------------------------------------
+
+/// The SenseLink day's records span two pages of 100 (126 of the 19th, the
+/// 20th's morning for the 05:00 border).
+#[tokio::test]
+async fn senselink_5xx_on_a_later_page_is_retried_within_the_run() {
+    let env = Env::new().await;
+    env.sandbox.faults().inject_route_after(
+        Service::SenseLink,
+        SENSELINK_RECORDS,
+        1,
+        Fault::Status(503),
+        2,
+    );
+    let outcome = senselink_run(&env).await;
+    assert!(outcome.is_success(), "{:?}", outcome.log);
+    assert_eq!(env.kot(), expect::senselink(&env, day()));
+    assert_eq!(env.sandbox.calls().faulted(Service::SenseLink), 2);
+}
+
+#[tokio::test]
+async fn senselink_5xx_beyond_the_retries_fails_the_run_and_the_next_run_completes() {
+    let env = Env::new().await;
+    env.sandbox.faults().inject_route_after(
+        Service::SenseLink,
+        SENSELINK_RECORDS,
+        1,
+        Fault::Status(502),
+        50,
+    );
+    let first = senselink_run(&env).await;
+    assert_aborted(&first, "502");
+    assert_eq!(env.kot_posts(), 0, "page 1 alone posts nothing");
+    env.sandbox.faults().clear();
+    settled_by_the_next_run(&env, &first, 78).await;
+}
+
+#[tokio::test]
+async fn a_malformed_senselink_page_fails_the_run_and_the_next_run_completes() {
+    let env = Env::new().await;
+    env.sandbox.faults().inject_route_after(
+        Service::SenseLink,
+        SENSELINK_RECORDS,
+        1,
+        Fault::Malformed,
+        1,
+    );
+    let first = senselink_run(&env).await;
+    assert_aborted(&first, "decod");
+    assert_eq!(env.kot_posts(), 0);
+    settled_by_the_next_run(&env, &first, 78).await;
+}
+
+#[tokio::test]
+async fn senselink_pages_shorter_than_asked_lose_no_record() {
+    let env = Env::new().await;
+    // 30 records a page while the client asks for 100.
+    env.sandbox.senselink().set_page_cap(Some(30));
+    let outcome = senselink_run(&env).await;
+    assert!(outcome.is_success(), "{:?}", outcome.log);
+    assert_eq!(env.kot(), expect::senselink(&env, day()));
+    assert!(
+        env.sandbox
+            .calls()
+            .count(Service::SenseLink, SENSELINK_RECORDS)
+            >= 5
+    );
+}
+
+#[tokio::test]
+async fn a_senselink_page_served_twice_doubles_and_drops_nothing() {
+    let env = Env::new().await;
+    env.sandbox.senselink().set_page_cap(Some(30));
+    // Page 2 is answered with page 1's records, once.
+    env.sandbox.faults().inject_route_after(
+        Service::SenseLink,
+        SENSELINK_RECORDS,
+        1,
+        Fault::RepeatPage,
+        1,
+    );
+    let outcome = senselink_run(&env).await;
+    assert!(outcome.is_success(), "{:?}", outcome.log);
+    assert_eq!(env.kot(), expect::senselink(&env, day()));
+    assert_eq!(env.kot_posts(), 78);
+}
+
+/// The sandbox clock moved by a fixed offset: a machine whose clock is off.
+#[derive(Debug)]
+struct Skewed(SandboxClock, chrono::Duration);
+
+impl kot_connect_http::Clock for Skewed {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.now() + self.1
+    }
+}
+
+#[tokio::test]
+async fn senselink_refuses_a_skewed_clock_and_nothing_is_posted() {
+    let sandbox_start = SandboxOptions::default();
+    let clock = SandboxClock::new(sandbox_start.now);
+    // 40 minutes ahead: SenseLink refuses signatures 30 minutes or more off.
+    let env = Env::configured(
+        sandbox_start,
+        |_| {},
+        Some(Arc::new(Skewed(clock, chrono::Duration::minutes(40)))),
+    )
+    .await;
+    let first = senselink_run(&env).await;
+    assert_eq!(first.log.status, SyncStatus::Failure, "{:?}", first.log);
+    let last = first.log.details.last().cloned().unwrap_or_default();
+    assert!(
+        last.contains("30 minutes or more away from the server time"),
+        "{last}"
+    );
+    assert_eq!(env.kot_posts(), 0);
+    assert!(env.kot().is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// cyzen: 5xx, malformed pages, short and repeated pages
+// ---------------------------------------------------------------------------
+
+/// cyzen's sandbox at the 3rd of the month, 11:00 JST, 7 presses a page.
+async fn cyzen_env() -> Env {
+    let env = Env::at(jst(2026, 11, 3, 11, 0)).await;
+    env.sandbox.cyzen().set_page_size(7);
+    env
+}
+
+fn cyzen_want(env: &Env) -> Vec<Row> {
+    expect::cyzen(env, jst(2026, 11, 1, 0, 0), &[])
+}
+
+async fn cyzen_run(env: &Env) -> Outcome {
+    cyzen::attendance(&env.services, &post()).await.unwrap()
+}
+
+#[tokio::test]
+async fn cyzen_pages_shorter_than_200_lose_no_press() {
+    let env = cyzen_env().await;
+    let outcome = cyzen_run(&env).await;
+    let want = cyzen_want(&env);
+    assert!(want.len() > 14, "several pages: {}", want.len());
+    assert_eq!(env.kot(), want, "{:?}", outcome.log);
+    assert!(env.sandbox.calls().count(Service::Cyzen, CYZEN_HISTORIES) >= 3);
+}
+
+#[tokio::test]
+async fn cyzen_5xx_on_a_later_page_is_retried_within_the_run() {
+    let env = cyzen_env().await;
+    env.sandbox.faults().inject_route_after(
+        Service::Cyzen,
+        CYZEN_HISTORIES,
+        1,
+        Fault::Status(502),
+        2,
+    );
+    let outcome = cyzen_run(&env).await;
+    assert_eq!(env.kot(), cyzen_want(&env), "{:?}", outcome.log);
+    assert_eq!(env.sandbox.calls().faulted(Service::Cyzen), 2);
+}
+
+#[tokio::test]
+async fn a_malformed_cyzen_page_fails_the_run_and_the_next_run_completes() {
+    let env = cyzen_env().await;
+    env.sandbox.faults().inject_route_after(
+        Service::Cyzen,
+        CYZEN_HISTORIES,
+        2,
+        Fault::Malformed,
+        1,
+    );
+    let first = cyzen_run(&env).await;
+    assert_aborted(&first, "decod");
+    assert_eq!(env.kot_posts(), 0);
+    let second = cyzen_run(&env).await;
+    assert!(second.is_success(), "{:?}", second.log);
+    assert_eq!(env.kot(), cyzen_want(&env));
+}
+
+#[tokio::test]
+async fn a_cyzen_page_served_twice_doubles_and_drops_nothing() {
+    let env = cyzen_env().await;
+    // The second page's cursor is answered with the first page, once.
+    env.sandbox.faults().inject_route_after(
+        Service::Cyzen,
+        CYZEN_HISTORIES,
+        1,
+        Fault::RepeatPage,
+        1,
+    );
+    let outcome = cyzen_run(&env).await;
+    assert!(outcome.is_success(), "{:?}", outcome.log);
+    let want = cyzen_want(&env);
+    assert_eq!(env.kot(), want);
+    assert_eq!(env.kot_posts(), want.len());
+}
+
+// ---------------------------------------------------------------------------
+// MaLion: the relay delivers logs twice, windows overlap
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn malion_relay_duplicates_and_overlapping_windows_punch_each_log_once() {
+    let env = Env::at(jst(2026, 11, 20, 8, 0)).await;
+    env.malion_default_links().await;
+    let links = expect::malion_default_links(&env);
+    let yesterday = date(2026, 11, 19);
+    // The relay delivers every log of yesterday a second time, registered
+    // five minutes after the original.
+    let copies: Vec<_> = env
+        .sandbox
+        .malion()
+        .visible_logs()
+        .into_iter()
+        .filter(|l| expect::jst_of(l).date_naive() == yesterday)
+        .map(|mut l| {
+            l.registered_at = l.registered_at.map(|r| r + chrono::Duration::minutes(5));
+            l
+        })
+        .collect();
+    assert!(copies.len() > 40);
+    for copy in copies.iter().cloned() {
+        env.sandbox.malion().add_log(copy);
+    }
+    let first = malion::sync(&env.services, &post()).await.unwrap();
+    assert!(first.is_success(), "{:?}", first.log);
+    let want = expect::malion(&env, &links);
+    assert_eq!(env.kot(), want);
+    assert_eq!(first.posted, want.len());
+
+    // Later the relay sends yesterday once more, and the next run's window
+    // overlaps the first's: nothing new, nothing twice.
+    env.sandbox.clock().advance(chrono::Duration::minutes(20));
+    for mut copy in copies {
+        copy.registered_at = Some(env.sandbox.clock().now_jst() - chrono::Duration::minutes(1));
+        env.sandbox.malion().add_log(copy);
+    }
+    let second = malion::sync(&env.services, &post()).await.unwrap();
+    assert!(second.is_success(), "{:?}", second.log);
+    assert_eq!(second.posted, 0);
+    assert_eq!(env.kot(), want);
+    assert_no_doubles(&env.kot());
 }

@@ -120,6 +120,18 @@ impl Env {
         }
     }
 
+    /// Exports the MaLion link CSV from KOT and imports it unchanged: every
+    /// active employee linked with サービスアカウント = 従業員コード.
+    pub async fn malion_default_links(&self) {
+        let csv = kot_connect::malion::link_export(
+            &self.services,
+            malion_api::link::CsvEncoding::Utf8WithBom,
+        )
+        .await
+        .unwrap();
+        kot_connect::malion::link_import(&self.services, &csv).unwrap();
+    }
+
     /// How many punch POSTs KOT received (answered or not).
     pub fn kot_posts(&self) -> usize {
         self.sandbox.calls().count(

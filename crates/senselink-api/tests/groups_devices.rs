@@ -99,8 +99,8 @@ async fn devices_list_with_a_type_filter() {
             "update_at": 1607397229000_i64, "create_at": 1607397229000_i64
         }]})))
         // The short first page is confirmed as the last by reading page 2,
-        // which (this mock ignores `page`) brings nothing new.
-        .expect(2)
+        // which (this mock ignores `page`) brings nothing new, twice.
+        .expect(3)
         .mount(&server)
         .await;
     let devices = common::client(&server)

@@ -66,14 +66,14 @@ where
 
     /// Every item from page [`page`](Self::page) on. Items whose `key` was
     /// already yielded are skipped (records shift between pages while new
-    /// ones arrive). A page shorter than the page size ends the list only
-    /// when the server's totals say so, or when the page after it brings
-    /// nothing new: a server that caps its pages below the size asked for
-    /// loses no item. A full page of nothing but items already yielded is
-    /// read once more (a stale page served twice); if it repeats again
-    /// while more pages are announced, the server ignores paging and the
-    /// stream ends with [`PagingError::Repeated`]. At most `max_pages`
-    /// pages are read.
+    /// ones arrive). A page of nothing but such items is read once more (a
+    /// stale page served twice). A page shorter than the page size ends the
+    /// list only when the server's `total` says so, or when the pages after
+    /// it bring nothing new: a server that caps its pages below the size
+    /// asked for loses no item. A full page that brings nothing new twice,
+    /// while more pages are announced, means the server ignores paging: the
+    /// stream ends with [`PagingError::Repeated`]. An empty page ends the
+    /// list. At most `max_pages` pages are read.
     pub(crate) fn stream<T>(self, key: fn(&T) -> i64) -> ItemStream<T>
     where
         T: DeserializeOwned + Send + 'static,
@@ -118,16 +118,20 @@ where
                     }
                 }
                 let end = shape.end(s.seen.len());
-                let probing = std::mem::take(&mut s.probing);
+                if received == 0 {
+                    return None;
+                }
                 if fresh == 0 {
-                    // The page after a short one confirms the end.
-                    if probing || received == 0 || end != PageEnd::More {
-                        return None;
-                    }
+                    // Nothing new: a stale page, read once more.
                     if !std::mem::take(&mut s.reread) {
                         s.reread = true;
                         s.next = Some(page);
                         continue;
+                    }
+                    // Again nothing new: after a short page, the end; after
+                    // a full one, a server that ignores paging.
+                    if s.probing || end != PageEnd::More {
+                        return None;
                     }
                     let err = PagingError::Repeated {
                         endpoint: s.call.endpoint(),
@@ -136,6 +140,7 @@ where
                     return Some((Err(err.into()), s));
                 }
                 s.reread = false;
+                s.probing = false;
                 s.next = match end {
                     PageEnd::Last => None,
                     PageEnd::More => next,

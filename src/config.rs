@@ -60,6 +60,11 @@ pub struct KotConfig {
     /// How many punches are posted at once (default 1).
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// The longest wait for one answer of KOT, in seconds (default 30). A
+    /// punch whose answer does not come in time is checked against KOT's
+    /// records by the next run before it is sent again.
+    #[serde(default)]
+    pub timeout_seconds: Option<f64>,
 }
 
 impl Default for KotConfig {
@@ -69,6 +74,7 @@ impl Default for KotConfig {
             token_env: default_kot_token_env(),
             requests_per_second: None,
             concurrency: default_concurrency(),
+            timeout_seconds: None,
         }
     }
 }

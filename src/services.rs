@@ -133,6 +133,17 @@ impl Services {
                 .map_err(|e| Error::Config(format!("[kot] requests_per_second: {e}")))?;
             builder = builder.rate_limit(limiter);
         }
+        if let Some(seconds) = kot.timeout_seconds {
+            let timeout = std::time::Duration::try_from_secs_f64(seconds)
+                .ok()
+                .filter(|t| !t.is_zero())
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "[kot] timeout_seconds: {seconds} is not a positive number of seconds"
+                    ))
+                })?;
+            builder = builder.attempt_timeout(timeout);
+        }
         builder.build().map_err(|e| Error::service("kot", e))
     }
 

@@ -99,6 +99,47 @@ impl Env {
         }
     }
 
+    /// The sandbox of `options`, with the configuration changed by `edit`
+    /// (e.g. a short KOT timeout) and the clients on `clock` (the sandbox
+    /// clock when `None`).
+    pub async fn configured(
+        options: SandboxOptions,
+        edit: impl FnOnce(&mut kot_connect::Config),
+        clock: Option<std::sync::Arc<dyn kot_connect_http::Clock>>,
+    ) -> Self {
+        let sandbox = Sandbox::start(options).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (mut config, lookup) = kot_connect::session::sandbox_config(&sandbox).unwrap();
+        edit(&mut config);
+        let clock = clock.unwrap_or_else(|| std::sync::Arc::new(sandbox.clock().clone()));
+        let services = Services::new(config, lookup, clock, Some(dir.path().to_path_buf()));
+        Self {
+            sandbox,
+            dir,
+            services,
+        }
+    }
+
+    /// Exports the MaLion link CSV from KOT and imports it unchanged: every
+    /// active employee linked with サービスアカウント = 従業員コード.
+    pub async fn malion_default_links(&self) {
+        let csv = kot_connect::malion::link_export(
+            &self.services,
+            malion_api::link::CsvEncoding::Utf8WithBom,
+        )
+        .await
+        .unwrap();
+        kot_connect::malion::link_import(&self.services, &csv).unwrap();
+    }
+
+    /// How many punch POSTs KOT received (answered or not).
+    pub fn kot_posts(&self) -> usize {
+        self.sandbox.calls().count(
+            kot_connect_sandbox::Service::Kot,
+            "POST /daily-workings/timerecord/{employeeKey}",
+        )
+    }
+
     /// Every file in the state directory with its bytes (to show that a
     /// dry run wrote nothing).
     pub fn state_files(&self) -> BTreeMap<String, Vec<u8>> {

@@ -25,6 +25,18 @@ pub enum Error {
     /// Transport, HTTP status, rate limit, decoding or configuration.
     #[error(transparent)]
     Http(#[from] kot_connect_http::Error),
+    /// cyzen answered a cursor already followed with that same cursor again,
+    /// even when asked a second time: its paging loops, and the list cannot
+    /// be read to its end (never silently cut short).
+    #[error(
+        "cyzen's paging of {endpoint} repeats the cursor {cursor}: the list could not be read to its end"
+    )]
+    RepeatedCursor {
+        /// The list endpoint, e.g. `/histories`.
+        endpoint: String,
+        /// The repeated cursor's `next_*` pairs.
+        cursor: String,
+    },
 }
 
 impl Error {
@@ -36,7 +48,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::Http(_) => None,
+            Error::Http(_) | Error::RepeatedCursor { .. } => None,
         }
     }
 
@@ -53,6 +65,7 @@ impl Error {
         match self {
             Error::Http(e) => e.is_rate_limited(),
             Error::Api(e) => matches!(e.status.as_u16(), 429 | 503),
+            Error::RepeatedCursor { .. } => false,
         }
     }
 
@@ -83,6 +96,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Http(e) => e.status(),
+            Error::RepeatedCursor { .. } => None,
         }
     }
 

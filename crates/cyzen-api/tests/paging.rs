@@ -88,7 +88,7 @@ async fn users_are_streamed_across_three_pages_following_the_cursor() {
 }
 
 #[tokio::test]
-async fn pages_stop_when_the_cursor_repeats() {
+async fn a_looping_cursor_is_asked_once_more_then_refused() {
     let server = server().await;
     let looping = json!({"groups": [{"group_id": "g1"}], "next_group_id": "g1"});
     Mock::given(method("GET"))
@@ -96,9 +96,42 @@ async fn pages_stop_when_the_cursor_repeats() {
         .respond_with(Sequence::new(vec![
             looping.clone(),
             looping.clone(),
+            looping.clone(),
             looping,
         ]))
-        .expect(2)
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .groups()
+        .list()
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, cyzen_api::Error::RepeatedCursor { cursor, .. } if cursor.contains("g1")),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("could not be read to its end"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_page_served_twice_is_read_past() {
+    let server = server().await;
+    let first = json!({"groups": [{"group_id": "g1"}], "next_group_id": "g2"});
+    Mock::given(method("GET"))
+        .and(path("/groups"))
+        .respond_with(Sequence::new(vec![
+            first.clone(),
+            // Asked for g2, the first page again.
+            first,
+            json!({"groups": [{"group_id": "g2"}]}),
+        ]))
+        .expect(3)
         .mount(&server)
         .await;
     let pages: Vec<_> = client(&server)
@@ -108,8 +141,9 @@ async fn pages_stop_when_the_cursor_repeats() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(pages.len(), 2);
-    assert!(pages.iter().all(|p| p.next.is_some()));
+    assert_eq!(pages.len(), 3);
+    assert!(pages[2].next.is_none());
+    assert_eq!(pages[2].items.len(), 1);
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration as StdDuration;
 
 use axum::Router;
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{Extension, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -82,6 +82,7 @@ use tokio::time::Instant;
 
 use crate::clock::{SandboxClock, jst};
 use crate::company::Company;
+use crate::faults::RepeatPage;
 
 /// The fake's access token.
 pub const CYZEN_TOKEN: &str = "sandbox-cyzen-token";
@@ -191,6 +192,8 @@ struct CzState {
     window: HashMap<String, VecDeque<Instant>>,
     limit: (usize, StdDuration),
     rate_limited: u64,
+    /// Items per page of the user and history lists.
+    page_size: usize,
 }
 
 fn local(t: NaiveDateTime) -> DateTime<Utc> {
@@ -259,6 +262,7 @@ impl CyzenFake {
                 window: HashMap::new(),
                 limit: (5, StdDuration::from_secs(1)),
                 rate_limited: 0,
+                page_size: PAGE_SIZE,
             }),
         })
     }
@@ -321,6 +325,14 @@ impl CyzenFake {
         let mut s = self.state();
         s.limit = (requests.max(1), period);
         s.window.clear();
+    }
+
+    /// Serves the user and history lists `size` items a page (default
+    /// [`PAGE_SIZE`]), each page but the last with its `next_*` cursor: a
+    /// client that takes a page shorter than 200 for the last one loses
+    /// the rest.
+    pub fn set_page_size(&self, size: usize) {
+        self.state().page_size = size.max(1);
     }
 
     /// How many requests were answered 503 for exceeding the rate limit.
@@ -408,25 +420,36 @@ async fn gate(State(fake): State<Arc<CyzenFake>>, request: Request, next: Next) 
     }
 }
 
-/// One page of `items` starting at the item whose key is `cursor`.
+/// One page of `size` items starting at the item whose key is `cursor`;
+/// with `repeat` ([`Fault::RepeatPage`](crate::Fault::RepeatPage)), the
+/// page before it, whose next cursor is `cursor` again.
 fn page<T: Clone>(
     items: &[T],
     key: impl Fn(&T) -> String,
     cursor: Option<&str>,
+    size: usize,
+    repeat: bool,
 ) -> Result<(Vec<T>, Option<T>), Response> {
-    let start = match cursor {
+    let mut start = match cursor {
         None => 0,
         Some(c) => items
             .iter()
             .position(|i| key(i) == c)
             .ok_or_else(|| invalid("invalid parameter next cursor"))?,
     };
-    let chunk: Vec<T> = items.iter().skip(start).take(PAGE_SIZE).cloned().collect();
-    let next = items.get(start + PAGE_SIZE).cloned();
+    if repeat {
+        start = start.saturating_sub(size);
+    }
+    let chunk: Vec<T> = items.iter().skip(start).take(size).cloned().collect();
+    let next = items.get(start + size).cloned();
     Ok((chunk, next))
 }
 
-async fn users(State(fake): State<Arc<CyzenFake>>, RawQuery(raw): RawQuery) -> Response {
+async fn users(
+    State(fake): State<Arc<CyzenFake>>,
+    repeat: Option<Extension<RepeatPage>>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let q = pairs(raw.as_deref());
     let all_fields = match param(&q, "field") {
         None => false,
@@ -437,7 +460,9 @@ async fn users(State(fake): State<Arc<CyzenFake>>, RawQuery(raw): RawQuery) -> R
     if let Some(id) = param(&q, "user_id") {
         list.retain(|u| u.user_id == id);
     }
-    let (chunk, next) = match page(&list, |u| u.user_id.clone(), param(&q, "next_user_id")) {
+    let size = fake.state().page_size;
+    let cursor = param(&q, "next_user_id");
+    let (chunk, next) = match page(&list, |u| u.user_id.clone(), cursor, size, repeat.is_some()) {
         Ok(p) => p,
         Err(e) => return e,
     };
@@ -501,7 +526,11 @@ async fn statuses() -> Response {
     axum::Json(json!({"statuses": list})).into_response()
 }
 
-async fn histories(State(fake): State<Arc<CyzenFake>>, RawQuery(raw): RawQuery) -> Response {
+async fn histories(
+    State(fake): State<Arc<CyzenFake>>,
+    repeat: Option<Extension<RepeatPage>>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let q = pairs(raw.as_deref());
     let now = fake.clock.now();
     let time = |name: &str| -> Result<Option<DateTime<Utc>>, Response> {
@@ -543,7 +572,15 @@ async fn histories(State(fake): State<Arc<CyzenFake>>, RawQuery(raw): RawQuery) 
                 .map(|p| p.history_id.clone())
         })
     });
-    let (chunk, next) = match page(&sorted, |p| p.history_id.clone(), cursor.as_deref()) {
+    let size = fake.state().page_size;
+    let paged = page(
+        &sorted,
+        |p| p.history_id.clone(),
+        cursor.as_deref(),
+        size,
+        repeat.is_some(),
+    );
+    let (chunk, next) = match paged {
         Ok(p) => p,
         Err(e) => return e,
     };

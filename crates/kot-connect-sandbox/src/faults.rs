@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use crate::Service;
+use crate::{SandboxClock, Service};
 
 /// A failure to inject into a service's next answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,26 @@ pub enum Fault {
     /// Answer 200 with a body that is not what the client expects (garbage
     /// that is not JSON), without running the fake.
     Malformed,
+    /// Run the fake (a punch *is* stored), then wait this long (real time)
+    /// before answering: a client whose timeout is shorter gives up on a
+    /// call that took effect.
+    DelayAfter(Duration),
+    /// Answer normally, then move the sandbox clock forward by this much:
+    /// a time band can begin in the middle of a run.
+    AdvanceClock(chrono::Duration),
+    /// A list call answers the page *before* the one asked for, with that
+    /// page's paging fields (the same page served twice, as a stale cache
+    /// or a shifted window would): SenseLink's paged lists serve page
+    /// `p - 1` for page `p`, cyzen's cursor lists the page that led to the
+    /// cursor sent. A first page, and any other route, is answered
+    /// normally.
+    RepeatPage,
 }
+
+/// What a fake's list handler is told to do with the page it serves
+/// ([`Fault::RepeatPage`]), as a request extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RepeatPage;
 
 impl Fault {
     fn label(&self) -> String {
@@ -39,6 +58,9 @@ impl Fault {
             Fault::Delay(d) => format!("delay {} ms", d.as_millis()),
             Fault::Reset => "reset".to_owned(),
             Fault::Malformed => "malformed".to_owned(),
+            Fault::DelayAfter(d) => format!("delay after {} ms", d.as_millis()),
+            Fault::AdvanceClock(d) => format!("advance clock {} s", d.num_seconds()),
+            Fault::RepeatPage => "repeat page".to_owned(),
         }
     }
 }
@@ -47,6 +69,8 @@ struct Pending {
     service: Service,
     route: Option<String>,
     fault: Fault,
+    /// Matching calls to let through before the fault starts.
+    skip: u32,
     remaining: u32,
 }
 
@@ -78,14 +102,28 @@ impl std::fmt::Debug for Faults {
 impl Faults {
     /// Makes the next `times` calls to `service` (any route) fail with `fault`.
     pub fn inject(&self, service: Service, fault: Fault, times: u32) {
-        self.push(service, None, fault, times);
+        self.push(service, None, fault, 0, times);
     }
 
     /// Makes the next `times` calls to one route of `service` fail with
     /// `fault`; `route` is a template as [`Calls`] names it, e.g.
     /// `"POST /daily-workings/timerecord/{employeeKey}"`.
     pub fn inject_route(&self, service: Service, route: &str, fault: Fault, times: u32) {
-        self.push(service, Some(route.to_owned()), fault, times);
+        self.push(service, Some(route.to_owned()), fault, 0, times);
+    }
+
+    /// Like [`inject_route`](Self::inject_route), once `skip` calls of the
+    /// route have been answered normally: e.g. a second page that fails
+    /// after a first page that did not.
+    pub fn inject_route_after(
+        &self,
+        service: Service,
+        route: &str,
+        skip: u32,
+        fault: Fault,
+        times: u32,
+    ) {
+        self.push(service, Some(route.to_owned()), fault, skip, times);
     }
 
     /// Removes every pending fault.
@@ -102,7 +140,7 @@ impl Faults {
             .sum()
     }
 
-    fn push(&self, service: Service, route: Option<String>, fault: Fault, times: u32) {
+    fn push(&self, service: Service, route: Option<String>, fault: Fault, skip: u32, times: u32) {
         if times == 0 {
             return;
         }
@@ -110,6 +148,7 @@ impl Faults {
             service,
             route,
             fault,
+            skip,
             remaining: times,
         });
     }
@@ -121,6 +160,10 @@ impl Faults {
             .iter()
             .position(|p| p.service == service && p.route.as_deref().is_none_or(|r| r == route))?;
         let entry = &mut pending[index];
+        if entry.skip > 0 {
+            entry.skip -= 1;
+            return None;
+        }
         entry.remaining -= 1;
         let fault = entry.fault.clone();
         if entry.remaining == 0 {
@@ -187,12 +230,15 @@ pub(crate) struct Hub {
     pub(crate) faults: Faults,
     calls: Mutex<Vec<CallRecord>>,
     pub(crate) latency: Duration,
+    /// The clock [`Fault::AdvanceClock`] moves.
+    clock: Option<SandboxClock>,
 }
 
 impl Hub {
-    pub(crate) fn new(latency: Duration) -> Self {
+    pub(crate) fn new(latency: Duration, clock: SandboxClock) -> Self {
         Self {
             latency,
+            clock: Some(clock),
             ..Self::default()
         }
     }
@@ -254,7 +300,11 @@ pub(crate) fn route_name(base_path: &str, request: &Request) -> String {
 }
 
 /// The middleware: counts the call, applies the latency and any fault.
-pub(crate) async fn observe(State(ctx): State<Observed>, request: Request, next: Next) -> Response {
+pub(crate) async fn observe(
+    State(ctx): State<Observed>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let route = route_name(ctx.base_path, &request);
     let fault = ctx.hub.faults.take(ctx.service, &route);
     let index = ctx.hub.record(ctx.service, route, fault.clone());
@@ -287,6 +337,22 @@ pub(crate) async fn observe(State(ctx): State<Observed>, request: Request, next:
         Some(Fault::Reset) => {
             let answered = next.run(request).await;
             cut_short(answered).await
+        }
+        Some(Fault::DelayAfter(delay)) => {
+            let answered = next.run(request).await;
+            tokio::time::sleep(delay).await;
+            answered
+        }
+        Some(Fault::AdvanceClock(by)) => {
+            let answered = next.run(request).await;
+            if let Some(clock) = &ctx.hub.clock {
+                clock.advance(by);
+            }
+            answered
+        }
+        Some(Fault::RepeatPage) => {
+            request.extensions_mut().insert(RepeatPage);
+            next.run(request).await
         }
     };
     ctx.hub.set_status(index, response.status().as_u16());
@@ -337,6 +403,13 @@ mod tests {
             Some(Fault::Status(503))
         );
         assert_eq!(faults.take(Service::Kot, "GET /divisions"), None);
+        faults.inject_route_after(Service::Cyzen, "GET /histories", 1, Fault::Status(502), 1);
+        assert_eq!(faults.take(Service::Cyzen, "GET /histories"), None);
+        assert_eq!(
+            faults.take(Service::Cyzen, "GET /histories"),
+            Some(Fault::Status(502))
+        );
+        assert_eq!(faults.take(Service::Cyzen, "GET /histories"), None);
         faults.inject(Service::Kot, Fault::Malformed, 5);
         faults.inject(Service::Kot, Fault::Malformed, 0);
         faults.clear();

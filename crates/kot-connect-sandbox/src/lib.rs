@@ -11,8 +11,9 @@
 //! - The chat fakes check their credentials ([`credentials`]) and record
 //!   what they receive ([`Sandbox::notifications`]).
 //! - Every service counts its calls by route ([`Sandbox::calls`]) and takes
-//!   injected faults ([`Faults`]): a status, a delay, a reset connection or
-//!   a malformed body.
+//!   injected faults ([`Faults`]): a status, a delay before or after the
+//!   fake runs, a reset connection, a malformed body, a clock jump (a time
+//!   band beginning mid-run) or a page served twice.
 //!
 //! Nothing reads the machine's clock: the fakes and the clients share a
 //! [`SandboxClock`], so a run gives the same result at any hour.
@@ -264,7 +265,7 @@ impl Sandbox {
     /// [`SandboxError::Bind`] when a loopback port cannot be bound.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
         let clock = SandboxClock::new(options.now);
-        let hub = Arc::new(Hub::new(options.latency));
+        let hub = Arc::new(Hub::new(options.latency, clock.clone()));
         let kot = KotFake::new(&options.company, clock.clone(), options.kot_rate);
         let chat = chat::ChatHub::new(clock.clone());
         let senselink = SenseLinkFake::new(&options.company, clock.clone());

@@ -62,7 +62,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::extract::{Extension, FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -77,6 +77,7 @@ use serde_json::{Value, json};
 
 use crate::clock::{SandboxClock, jst};
 use crate::company::Company;
+use crate::faults::RepeatPage;
 
 /// The fake's app key (App キー).
 pub const SENSELINK_APP_KEY: &str = "sandbox-senselink-app-key";
@@ -152,6 +153,8 @@ struct SlState {
     next_person: i64,
     next_group: i64,
     next_record: i64,
+    /// The most records a page holds, whatever `size` asked for.
+    page_cap: Option<usize>,
 }
 
 fn local(t: NaiveDateTime) -> DateTime<Utc> {
@@ -269,6 +272,7 @@ impl SenseLinkFake {
                 next_person,
                 next_group: GROUP_CONTRACTORS + 1,
                 next_record,
+                page_cap: None,
             }),
         })
     }
@@ -299,6 +303,15 @@ impl SenseLinkFake {
             .filter(|r| r.sign_time <= now)
             .cloned()
             .collect()
+    }
+
+    /// Makes the record lists serve at most `cap` records a page (`None`:
+    /// as many as `size` asks), paging by `cap` while still reporting the
+    /// `page_size` asked for, as a server that silently lowers the page
+    /// size does: every page but the last is then shorter than the page
+    /// size the client asked for, and is not the last.
+    pub fn set_page_cap(&self, cap: Option<usize>) {
+        self.state().page_cap = cap.map(|c| c.max(1));
     }
 
     /// Records a recognition of the person with `job_number` at `at` (on
@@ -580,29 +593,58 @@ fn to_values<T: serde::Serialize>(items: &[T]) -> Value {
     serde_json::to_value(items).unwrap_or(Value::Null)
 }
 
-async fn records_v5(State(fake): State<Arc<SenseLinkFake>>, RawQuery(raw): RawQuery) -> Response {
+/// The page of records served for `page`: the one before it under
+/// [`Fault::RepeatPage`](crate::Fault::RepeatPage), at most the page cap's
+/// records.
+fn record_page(
+    fake: &SenseLinkFake,
+    all: &[Record],
+    page: usize,
+    size: usize,
+    repeat: bool,
+) -> (usize, Vec<Record>) {
+    let served = if repeat {
+        page.saturating_sub(1).max(1)
+    } else {
+        page
+    };
+    let per_page = fake.state().page_cap.map_or(size, |cap| cap.min(size));
+    (served, slice(all, served, per_page))
+}
+
+async fn records_v5(
+    State(fake): State<Arc<SenseLinkFake>>,
+    repeat: Option<Extension<RepeatPage>>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let q = pairs(raw.as_deref());
     let result = paging(&q).and_then(|(page, size)| {
         let all = filtered_records(&fake, &q)?;
+        let (served, items) = record_page(&fake, &all, page, size, repeat.is_some());
         Ok(json!({
-            "list": to_values(&slice(&all, page, size)),
-            "page_num": page,
+            "list": to_values(&items),
+            "page_num": served,
             "page_size": size,
         }))
     });
     result.map_or_else(|e| e, ok)
 }
 
-async fn records_v3(State(fake): State<Arc<SenseLinkFake>>, RawQuery(raw): RawQuery) -> Response {
+async fn records_v3(
+    State(fake): State<Arc<SenseLinkFake>>,
+    repeat: Option<Extension<RepeatPage>>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let q = pairs(raw.as_deref());
     let result = paging(&q).and_then(|(page, size)| {
         let all = filtered_records(&fake, &q)?;
+        let (served, items) = record_page(&fake, &all, page, size, repeat.is_some());
         Ok(json!({
             "total": all.len(),
-            "page_num": page,
+            "page_num": served,
             "page_size": size,
             "total_page": all.len().div_ceil(size),
-            "data": {"record_list": to_values(&slice(&all, page, size))},
+            "data": {"record_list": to_values(&items)},
         }))
     });
     result.map_or_else(|e| e, ok)

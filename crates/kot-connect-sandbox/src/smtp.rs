@@ -63,8 +63,9 @@ async fn session(stream: TcpStream, hub: Arc<Hub>, chat: Arc<ChatHub>) -> std::i
             write.write_all(b"<html>not smtp</html>\r\n").await?;
             return Ok(());
         }
-        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
-        None => {}
+        Some(Fault::Delay(d) | Fault::DelayAfter(d)) => tokio::time::sleep(*d).await,
+        // Clocks and pages mean nothing to SMTP.
+        Some(Fault::AdvanceClock(_) | Fault::RepeatPage) | None => {}
     }
     write
         .write_all(b"220 sandbox.invalid ESMTP kot-connect sandbox\r\n")

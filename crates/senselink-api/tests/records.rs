@@ -252,15 +252,17 @@ fn ids(records: &[Record]) -> Vec<i64> {
 }
 
 #[tokio::test]
-async fn the_stream_reads_three_pages_and_stops_on_the_short_one() {
+async fn a_short_page_ends_the_stream_only_when_the_next_brings_nothing() {
     let server = common::server().await;
-    let calls = serve_pages(&server, vec![vec![1, 2], vec![3, 4], vec![5], vec![6, 7]]).await;
+    // Page 3 is short but not the last (a server capping its pages).
+    let calls = serve_pages(&server, vec![vec![1, 2], vec![3, 4], vec![5], vec![6]]).await;
     let client = common::client(&server);
     let (records, err) = drain(&client).await;
     assert!(err.is_none(), "{err:?}");
-    assert_eq!(ids(&records), vec![1, 2, 3, 4, 5]);
-    assert_eq!(pages_asked(&server).await, vec![1, 2, 3]);
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(ids(&records), vec![1, 2, 3, 4, 5, 6]);
+    // Page 5 (empty) confirms that the short page 4 was the last.
+    assert_eq!(pages_asked(&server).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(calls.load(Ordering::SeqCst), 5);
 
     // `all()` gives the same.
     let all = client
@@ -270,7 +272,7 @@ async fn the_stream_reads_three_pages_and_stops_on_the_short_one() {
         .all()
         .await
         .unwrap();
-    assert_eq!(ids(&all), vec![1, 2, 3, 4, 5]);
+    assert_eq!(ids(&all), vec![1, 2, 3, 4, 5, 6]);
 }
 
 #[tokio::test]
@@ -311,7 +313,8 @@ async fn a_server_that_ignores_the_page_parameter_does_not_loop_forever() {
         }
         other => panic!("expected a repeated-page error, got {other:?}"),
     }
-    assert_eq!(pages_asked(&server).await, vec![1, 2]);
+    // Page 2 brought nothing new: read once more (a stale page), then refused.
+    assert_eq!(pages_asked(&server).await, vec![1, 2, 2]);
 }
 
 #[tokio::test]

@@ -74,10 +74,16 @@ struct Pager {
     spec: ListSpec,
     next: Option<Option<Cursor>>,
     seen: HashSet<Cursor>,
+    /// Cursors already followed a second time.
+    asked_again: HashSet<Cursor>,
 }
 
 /// The pages of a list from `start` (or the beginning), following the cursor
-/// until a page has none or it repeats one already followed.
+/// until a page has none. A cursor already followed is followed once more
+/// (a stale page served twice repeats the cursor that led to it; its items
+/// come again, [`items`] leaves the duplicates to the caller); repeated
+/// again, the stream ends with [`Error::RepeatedCursor`], never cut short
+/// in silence.
 pub(crate) fn pages<T: Listed>(
     client: Client,
     spec: ListSpec,
@@ -89,6 +95,7 @@ pub(crate) fn pages<T: Listed>(
         spec,
         next: Some(start),
         seen,
+        asked_again: HashSet::new(),
     };
     stream::try_unfold(pager, |mut pager| async move {
         let Some(cursor) = pager.next.take() else {
@@ -97,13 +104,19 @@ pub(crate) fn pages<T: Listed>(
         let page: Page<T> = pager.client.get_page(&pager.spec, cursor.as_ref()).await?;
         pager.next = match &page.next {
             Some(next) if pager.seen.insert(next.clone()) => Some(Some(next.clone())),
-            Some(next) => {
+            Some(next) if pager.asked_again.insert(next.clone()) => {
                 tracing::warn!(
                     endpoint = pager.spec.path,
                     cursor = ?next,
-                    "cyzen repeated a cursor already followed; paging stops here"
+                    "cyzen repeated a cursor already followed; asking it once more"
                 );
-                None
+                Some(Some(next.clone()))
+            }
+            Some(next) => {
+                return Err(Error::RepeatedCursor {
+                    endpoint: pager.spec.path.to_string(),
+                    cursor: format!("{next:?}"),
+                });
             }
             None => None,
         };

@@ -66,9 +66,14 @@ where
 
     /// Every item from page [`page`](Self::page) on. Items whose `key` was
     /// already yielded are skipped (records shift between pages while new
-    /// ones arrive); a page of nothing but such items, when more pages are
-    /// announced, means the server ignores paging and ends the stream with
-    /// [`PagingError::Repeated`]. At most `max_pages` pages are read.
+    /// ones arrive). A page of nothing but such items is read once more (a
+    /// stale page served twice). A page shorter than the page size ends the
+    /// list only when the server's `total` says so, or when the pages after
+    /// it bring nothing new: a server that caps its pages below the size
+    /// asked for loses no item. A full page that brings nothing new twice,
+    /// while more pages are announced, means the server ignores paging: the
+    /// stream ends with [`PagingError::Repeated`]. An empty page ends the
+    /// list. At most `max_pages` pages are read.
     pub(crate) fn stream<T>(self, key: fn(&T) -> i64) -> ItemStream<T>
     where
         T: DeserializeOwned + Send + 'static,
@@ -80,6 +85,8 @@ where
             buffer: VecDeque::new(),
             seen: HashSet::new(),
             pages_read: 0,
+            probing: false,
+            reread: false,
             key,
         };
         stream::unfold(state, |mut s| async move {
@@ -100,7 +107,9 @@ where
                     Ok(p) => p,
                     Err(e) => return Some((Err(e), s)),
                 };
-                let next = fetched.next_page();
+                let next = page.checked_add(1);
+                let received = fetched.items.len();
+                let shape = Shape::of(&fetched);
                 let mut fresh = 0usize;
                 for item in fetched.items {
                     if s.seen.insert((s.key)(&item)) {
@@ -108,14 +117,38 @@ where
                         fresh += 1;
                     }
                 }
-                if fresh == 0 && next.is_some() {
+                let end = shape.end(s.seen.len());
+                if received == 0 {
+                    return None;
+                }
+                if fresh == 0 {
+                    // Nothing new: a stale page, read once more.
+                    if !std::mem::take(&mut s.reread) {
+                        s.reread = true;
+                        s.next = Some(page);
+                        continue;
+                    }
+                    // Again nothing new: after a short page, the end; after
+                    // a full one, a server that ignores paging.
+                    if s.probing || end != PageEnd::More {
+                        return None;
+                    }
                     let err = PagingError::Repeated {
                         endpoint: s.call.endpoint(),
                         page,
                     };
                     return Some((Err(err.into()), s));
                 }
-                s.next = next;
+                s.reread = false;
+                s.probing = false;
+                s.next = match end {
+                    PageEnd::Last => None,
+                    PageEnd::More => next,
+                    PageEnd::Short => {
+                        s.probing = true;
+                        next
+                    }
+                };
             }
         })
         .boxed()
@@ -141,7 +174,60 @@ struct Pager<Q, T> {
     seen: HashSet<i64>,
     pages_read: u32,
     max_pages: u32,
+    /// The page being read follows a short one that may have been the last.
+    probing: bool,
+    /// The page being read is read a second time (the first brought nothing new).
+    reread: bool,
     key: fn(&T) -> i64,
+}
+
+/// What a page says of the pages after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageEnd {
+    /// The last: not paged, empty, or the server's totals say so.
+    Last,
+    /// Shorter than the page size, with no totals to tell whether it is the
+    /// last: the next page decides.
+    Short,
+    /// More pages follow.
+    More,
+}
+
+/// What the pager needs of a page once its items are taken.
+struct Shape {
+    unpaged: bool,
+    received: usize,
+    total: Option<u64>,
+    size: usize,
+}
+
+impl Shape {
+    fn of<T>(page: &Page<T>) -> Self {
+        let size = match page.reported_size {
+            Some(r) if r > 0 && r < page.size => r,
+            _ => page.size,
+        };
+        Self {
+            unpaged: page.unpaged,
+            received: page.items.len(),
+            total: page.total,
+            size: size as usize,
+        }
+    }
+
+    /// Where the list stands after this page, `seen` items in hand.
+    fn end(&self, seen: usize) -> PageEnd {
+        if self.unpaged || self.received == 0 {
+            PageEnd::Last
+        } else if self.total.is_some_and(|t| seen as u64 >= t) {
+            // Every item the server counted is in hand.
+            PageEnd::Last
+        } else if self.received < self.size {
+            PageEnd::Short
+        } else {
+            PageEnd::More
+        }
+    }
 }
 
 /// Setters shared by every list builder (which hold a `call: ListCall<_>`).

@@ -101,6 +101,8 @@ pub use engine::{
 };
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use ledger::{FileLedger, Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
+#[cfg(feature = "sqlite")]
+pub use ledger::{SqliteLedger, SqliteOptions, Synchronous};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use plan::{
     ConflictPolicy, Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner,

@@ -261,24 +261,45 @@ impl EngineBuilder {
 /// 1. **Directory**: KOT's employees and divisions ([`Engine::directory`]:
 ///    read and cached, or the cache inside a time band).
 /// 2. **Fetch**: [`Source::collect`] (records, rule, matching).
-/// 3. **Resolve**: employee codes → keys; unknown, duplicate and resigned
+/// 3. **Resume**: when the source names its [`Source::system`], the
+///    ledger's unsettled entries (pending or in flight) of that system that
+///    the source did not deliver: a run killed between a POST and its
+///    ledger write, a POST KOT refused, an unknown outcome, whose work date
+///    no later run covers. Nothing in the ledger is left unsettled for
+///    good:
+///    - work date outside the dates the source covered and at most
+///      [`EngineBuilder::resume_days`] before today (JST; default
+///      [`DEFAULT_RESUME_DAYS`], KOT's registration window): the punch
+///      joins the plan ([`SyncRun::resumed`]) and its day is read from KOT
+///      with the others, so the planner finds it in KOT (marked posted),
+///      or not (posted once), or holds an in-flight one inside a time band
+///      (a pending one is posted: it never reached KOT);
+///    - work date inside the covered dates: the source's current output
+///      wins (its rule may now pick another record); once KOT's records of
+///      the day are read, the entry is marked posted if KOT has it, else
+///      forgotten. Never posted;
+///    - older: a failure row (counted `failed`) on every run until an
+///      administrator has checked KOT and removed the entry
+///      ([`Ledger::forget`]). A POST this late would be refused.
+/// 4. **Resolve**: employee codes → keys; unknown, duplicate and resigned
 ///    codes become failure rows.
-/// 4. **KOT's punches**: one [`KotGateway::time_records`] over the run's
-///    work dates; every resolved punch's day counts as read (KOT may leave
-///    out employees with no punch). Inside a time band the read is refused:
-///    the plan rests on the ledger alone, `kot_checked` is `false`.
-/// 5. **Plan** ([`Planner::plan`]). A dry run stops here.
-/// 6. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
+/// 5. **KOT's punches**: one [`KotGateway::time_records`] over the run's
+///    work dates and the resumed punches' dates; every resolved punch's day
+///    counts as read (KOT may leave out employees with no punch). Inside a
+///    time band the read is refused: the plan rests on the ledger alone,
+///    `kot_checked` is `false`.
+/// 6. **Plan** ([`Planner::plan`]). A dry run stops here.
+/// 7. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
 ///    ledger marks the punch in flight *before* the POST, then posted
 ///    (accepted) or failed (refused: sent again by a later run); an
 ///    unknown outcome stays in flight, and later plans hold it
 ///    ([`Decision::OutcomeUnknown`]) until KOT's records of its day are
 ///    read. A punch found in KOT whose ledger entry is not posted (an
 ///    earlier unknown outcome) is marked posted. POSTs are never retried.
-/// 7. **Finish**: [`Source::finish`] with `settled` = no POST was refused
+/// 8. **Finish**: [`Source::finish`] with `settled` = no POST was refused
 ///    or unknown and no punch is held. Unmatched records and conflicts
 ///    need an administrator, not a rerun, and do not unsettle a run.
-/// 8. **Log and notify**: [`SyncLog::finished`] (or `aborted`) with
+/// 9. **Log and notify**: [`SyncLog::finished`] (or `aborted`) with
 ///    counts: `posted`; `already_punched` (already in KOT, or posted by an
 ///    earlier run); `ignored` (the rule's ignored records and punches
 ///    duplicated within the run); `unmatched` (no or several employees);
@@ -736,7 +757,7 @@ struct TakenUp {
 }
 
 impl Engine {
-    /// Step 2b, **Resume**: the ledger's unsettled entries of the source's
+    /// Step 3, **Resume**: the ledger's unsettled entries of the source's
     /// system ([`Source::system`]) that this run did not collect.
     ///
     /// - Work date outside the dates the source covered, and no older than

@@ -27,6 +27,26 @@
 //! [`LedgerError::NotFound`]) and changes nothing. `mark_failed` is only for
 //! a POST known **not** to have reached KOT (refused before sending, a 4xx
 //! answer) or one KOT's records show is absent; a timeout is not a failure.
+//!
+//! # Which ledger
+//!
+//! Every ledger follows the rules above alike (one conformance suite runs
+//! against each).
+//!
+//! | ledger | keeps | use it for |
+//! |---|---|---|
+//! | `SqliteLedger` (feature `sqlite`) | one SQLite file, WAL, one transaction per transition | production: the example programs' ledger (`ledger.sqlite3`); several threads, engines or processes on one file |
+//! | [`FileLedger`] | one JSON-lines journal, flushed per change | embedding without a C compiler or SQLite; one process at a time |
+//! | [`MemoryLedger`] | nothing: gone when dropped | tests, dry runs, one-shot programs |
+//!
+//! A durable ledger is what makes a killed run safe: a punch is marked
+//! InFlight, and that mark is on disk, before its POST is sent. With
+//! `SqliteLedger`, `Synchronous::Full` (the default)
+//! makes each transition survive a power loss, at the cost of one disk
+//! flush (a few milliseconds on an SSD-backed VM); `Synchronous::Normal`
+//! survives the process being killed but not a power loss, for a tenth of
+//! the cost or less. The `ledger_cost` example measures both on your disk.
+//! `SqliteLedger::import` moves a [`FileLedger`]'s entries to SQLite.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -7,13 +7,25 @@ use kot_connect_core::adapters::kot::KotApiGateway;
 use kot_connect_core::engine::{Notify, NotifyOutcome, Progress};
 use kot_connect_core::plan::Plan;
 use kot_connect_core::report::{FailureRow, SyncLog, SyncStatus};
-use kot_connect_core::{DirectorySnapshot, Engine, FileLedger, Ledger, Planner, RunMode, SyncRun};
+use kot_connect_core::{
+    DirectorySnapshot, Engine, FileLedger, Ledger, MemoryLedger, Planner, RunMode, SqliteLedger,
+    SyncRun,
+};
 
 use crate::output::save_failure_csv;
 use crate::{Error, Services};
 
-/// The ledger's file name in the state directory.
-pub const LEDGER_FILE: &str = "ledger.json";
+/// The ledger's file name in the state directory (a [`SqliteLedger`]).
+pub const LEDGER_FILE: &str = "ledger.sqlite3";
+
+/// The ledger file of earlier versions (a [`FileLedger`]): imported into
+/// [`LEDGER_FILE`] by the first real run, then renamed
+/// [`IMPORTED_LEDGER_FILE`].
+pub const LEGACY_LEDGER_FILE: &str = "ledger.json";
+
+/// What [`LEGACY_LEDGER_FILE`] is renamed to once imported (kept, not
+/// deleted, in case it is wanted again).
+pub const IMPORTED_LEDGER_FILE: &str = "ledger.json.imported";
 
 /// How a command runs: for real or as a dry run, and where progress goes.
 #[derive(Clone)]
@@ -72,7 +84,7 @@ pub fn engine(
     options: &RunOptions,
 ) -> Result<Engine, Error> {
     let state = services.state_store()?;
-    let ledger = open_ledger(services.state_dir())?;
+    let ledger = open_ledger(services.state_dir(), options.mode())?;
     let clock = services.clock();
     let mut builder = Engine::builder(Arc::new(KotApiGateway::new(services.kot()?)), ledger)
         .now(Arc::new(move || clock.now()))
@@ -86,12 +98,51 @@ pub fn engine(
     builder.build().map_err(|e| Error::Config(e.to_string()))
 }
 
-/// The durable ledger kept in the state directory `dir`.
+/// The durable ledger kept in the state directory `dir`: a
+/// [`SqliteLedger`] in [`LEDGER_FILE`].
+///
+/// A [`LEGACY_LEDGER_FILE`] left by an earlier version is imported on the
+/// first real run: its entries go into the SQLite ledger in one
+/// transaction (records the SQLite ledger already has keep their entry),
+/// then it is renamed [`IMPORTED_LEDGER_FILE`]. If the program stops in
+/// between, the next run imports it again, adding nothing twice.
+///
+/// A dry run writes nothing, the ledger included: without a SQLite ledger
+/// yet, it reads the legacy file if there is one (else an empty ledger).
 ///
 /// # Errors
-/// The ledger cannot be opened (a corrupt ledger is refused, never emptied).
-pub fn open_ledger(dir: &Path) -> Result<Arc<dyn Ledger>, Error> {
-    let ledger = FileLedger::open(dir.join(LEDGER_FILE)).map_err(Error::state)?;
+/// The ledger cannot be opened (a corrupt ledger is refused, never
+/// emptied), or the legacy ledger cannot be read, imported or renamed.
+pub fn open_ledger(dir: &Path, mode: RunMode) -> Result<Arc<dyn Ledger>, Error> {
+    let path = dir.join(LEDGER_FILE);
+    let legacy = dir.join(LEGACY_LEDGER_FILE);
+    let exists = |path: &Path| {
+        path.try_exists()
+            .map_err(|e| Error::state(format!("cannot read {}: {e}", path.display())))
+    };
+    if mode == RunMode::DryRun && !exists(&path)? {
+        if exists(&legacy)? {
+            return Ok(Arc::new(FileLedger::open(&legacy).map_err(Error::state)?));
+        }
+        return Ok(Arc::new(MemoryLedger::new()));
+    }
+    let ledger = SqliteLedger::open(&path).map_err(Error::state)?;
+    if mode == RunMode::Post && exists(&legacy)? {
+        let old = FileLedger::open(&legacy).map_err(Error::state)?;
+        ledger
+            .import(old.entries().map_err(Error::state)?)
+            .map_err(Error::state)?;
+        drop(old);
+        let imported = dir.join(IMPORTED_LEDGER_FILE);
+        std::fs::rename(&legacy, &imported).map_err(|e| {
+            Error::state(format!(
+                "imported {} into {}, but cannot rename it to {}: {e}",
+                legacy.display(),
+                path.display(),
+                imported.display()
+            ))
+        })?;
+    }
     Ok(Arc::new(ledger))
 }
 
@@ -195,5 +246,135 @@ impl Outcome {
     /// `true` when the run is SUCCESS.
     pub fn is_success(&self) -> bool {
         self.log.status == SyncStatus::Success
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+    use kot_connect_core::time::jst;
+    use kot_connect_core::{LedgerEntry, Punch, PunchKind, SourceRef, SourceSystem};
+
+    fn punch(id: &str) -> Punch {
+        Punch {
+            employee: "0001".into(),
+            key: Some("k0001".into()),
+            kind: PunchKind::ClockIn,
+            at: jst().with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap(),
+            work_date: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            source: SourceRef::new(SourceSystem::SenseLink, id),
+            location: None,
+        }
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A legacy ledger with one entry in each state.
+    fn legacy(dir: &Path) -> Vec<LedgerEntry> {
+        let at = jst().with_ymd_and_hms(2026, 4, 1, 9, 0, 5).unwrap();
+        let old = FileLedger::open(dir.join(LEGACY_LEDGER_FILE)).unwrap();
+        old.record_pending(&punch("pending")).unwrap();
+        old.begin_post(&punch("in-flight"), at).unwrap();
+        old.begin_post(&punch("posted"), at).unwrap();
+        old.mark_posted(&punch("posted").source, at).unwrap();
+        old.entries().unwrap()
+    }
+
+    #[test]
+    fn a_legacy_ledger_is_imported_once_then_renamed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let entries = legacy(dir);
+        let legacy_bytes = std::fs::read(dir.join(LEGACY_LEDGER_FILE)).unwrap();
+
+        let ledger = open_ledger(dir, RunMode::Post).unwrap();
+        assert_eq!(ledger.entries().unwrap(), entries);
+        drop(ledger);
+        assert!(files(dir).contains(&LEDGER_FILE.to_owned()));
+        assert!(files(dir).contains(&IMPORTED_LEDGER_FILE.to_owned()));
+        assert!(!files(dir).contains(&LEGACY_LEDGER_FILE.to_owned()));
+        // Renamed, not rewritten.
+        assert_eq!(
+            std::fs::read(dir.join(IMPORTED_LEDGER_FILE)).unwrap(),
+            legacy_bytes
+        );
+
+        // The SQLite ledger is the ledger from now on.
+        let ledger = open_ledger(dir, RunMode::Post).unwrap();
+        ledger.forget(&punch("pending").source).unwrap();
+        drop(ledger);
+        let ledger = open_ledger(dir, RunMode::Post).unwrap();
+        assert_eq!(ledger.entries().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_interrupted_import_is_finished_without_replacing_newer_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let entries = legacy(dir);
+        // The program stopped after the import's commit, before the rename,
+        // and a later run changed an imported entry.
+        let sqlite = SqliteLedger::open(dir.join(LEDGER_FILE)).unwrap();
+        sqlite.import(entries.clone()).unwrap();
+        let at = jst().with_ymd_and_hms(2026, 4, 1, 9, 1, 0).unwrap();
+        sqlite.mark_posted(&punch("in-flight").source, at).unwrap();
+        drop(sqlite);
+
+        let ledger = open_ledger(dir, RunMode::Post).unwrap();
+        let got = ledger.entries().unwrap();
+        assert_eq!(got.len(), 3);
+        let in_flight = got
+            .iter()
+            .find(|e| e.source().record_id == "in-flight")
+            .unwrap();
+        assert_eq!(in_flight.state.name(), "posted");
+        assert!(!dir.join(LEGACY_LEDGER_FILE).exists());
+    }
+
+    #[test]
+    fn a_dry_run_writes_no_ledger_and_imports_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let ledger = open_ledger(dir, RunMode::DryRun).unwrap();
+        assert!(ledger.entries().unwrap().is_empty());
+        drop(ledger);
+        assert!(files(dir).is_empty(), "{:?}", files(dir));
+
+        let entries = legacy(dir);
+        let ledger = open_ledger(dir, RunMode::DryRun).unwrap();
+        assert_eq!(ledger.entries().unwrap(), entries);
+        drop(ledger);
+        assert_eq!(files(dir), [LEGACY_LEDGER_FILE]);
+    }
+
+    #[test]
+    fn a_corrupt_ledger_of_either_kind_stops_the_run_and_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join(LEGACY_LEDGER_FILE), b"not a ledger\n").unwrap();
+        let err = open_ledger(dir, RunMode::Post).err().unwrap();
+        assert!(err.to_string().contains(LEGACY_LEDGER_FILE), "{err}");
+        assert_eq!(
+            std::fs::read(dir.join(LEGACY_LEDGER_FILE)).unwrap(),
+            b"not a ledger\n"
+        );
+
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join(LEDGER_FILE), b"not a database either").unwrap();
+        for mode in [RunMode::Post, RunMode::DryRun] {
+            let err = open_ledger(dir, mode).err().unwrap();
+            assert!(err.to_string().contains("corrupt"), "{err}");
+        }
     }
 }

@@ -27,11 +27,13 @@
 //! - [`rules::senselink`] and [`rules::malion`]: which recognitions and PC
 //!   logs become 出勤 / 退勤.
 //! - [`plan`]: post, or already in KOT, already posted, duplicate,
-//!   conflict, outcome unknown; [`ledger`]: what was sent, across runs.
+//!   conflict, outcome unknown; [`ledger`]: what was sent, across runs
+//!   (`SqliteLedger` with the feature `sqlite`, [`FileLedger`],
+//!   [`MemoryLedger`]; the module says which to choose).
 //! - [`engine`]: the sync [`Engine`] that runs any source end to end (plan,
-//!   POST, ledger, log, notification), its [`StateStore`](engine::StateStore)s
-//!   and the [`FileLedger`]; [`adapters`]: the engine's traits for the real
-//!   clients, one cargo feature each.
+//!   POST, ledger, log, notification, resuming what earlier runs left
+//!   unsettled) and its [`StateStore`](engine::StateStore)s; [`adapters`]:
+//!   the engine's traits for the real clients, one cargo feature each.
 //!
 //! # Quickstart
 //!
@@ -101,6 +103,8 @@ pub use engine::{
 };
 pub use kot_api::models::{EmployeeCode, EmployeeKey};
 pub use ledger::{FileLedger, Ledger, LedgerEntry, LedgerError, LedgerState, MemoryLedger};
+#[cfg(feature = "sqlite")]
+pub use ledger::{SqliteLedger, SqliteOptions, Synchronous};
 pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use plan::{
     ConflictPolicy, Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner,

@@ -214,6 +214,10 @@ struct FakeSource {
     failures: Vec<FailureRow>,
     ignored: Vec<Ignored>,
     fail: Option<String>,
+    /// What `Source::system` says (`new`: SenseLink, the punches' system).
+    system: Option<SourceSystem>,
+    /// The work dates it says it covered (default: `day()` only).
+    work_dates: Option<(NaiveDate, NaiveDate)>,
     finished: Mutex<Vec<bool>>,
     seen_dry_run: Mutex<Vec<bool>>,
 }
@@ -222,6 +226,7 @@ impl FakeSource {
     fn new(punches: Vec<Punch>) -> Self {
         FakeSource {
             punches,
+            system: Some(SourceSystem::SenseLink),
             ..FakeSource::default()
         }
     }
@@ -237,6 +242,10 @@ impl Source for FakeSource {
         "テスト連携"
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        self.system
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         self.seen_dry_run.lock().unwrap().push(ctx.dry_run);
         if let Some(message) = &self.fail {
@@ -246,7 +255,7 @@ impl Source for FakeSource {
         collected.punches = self.punches.clone();
         collected.failures = self.failures.clone();
         collected.ignored = self.ignored.clone();
-        collected.work_dates = Some((day(), day()));
+        collected.work_dates = Some(self.work_dates.unwrap_or((day(), day())));
         collected.fetched = self.punches.len() + self.failures.len() + self.ignored.len();
         Ok(collected)
     }
@@ -885,4 +894,287 @@ fn the_engine_and_its_runs_can_cross_threads() {
     let source = FakeSource::new(vec![]);
     spawnable(engine.run(&source, RunMode::Post));
     spawnable(engine.directory(RunMode::Post));
+}
+
+// ---------------------------------------------------------------------------
+// Resume: the ledger's unsettled entries of days no run covers any more
+// ---------------------------------------------------------------------------
+
+/// The run's "today": the clock says 2026-04-02 03:00 JST.
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 4, 2).unwrap()
+}
+
+/// Today's source: it covers today only and has nothing (yet).
+fn todays_source(punches: Vec<Punch>) -> FakeSource {
+    let mut source = FakeSource::new(punches);
+    source.work_dates = Some((today(), today()));
+    source
+}
+
+/// 0001's clock-in of yesterday (`day()`), with its key, as the ledger
+/// keeps it.
+fn yesterdays_clock_in() -> Punch {
+    let mut p = punch("y-in", "0001", PunchKind::ClockIn, at(8, 59));
+    p.key = Some("k0001".into());
+    p
+}
+
+#[tokio::test]
+async fn a_killed_runs_in_flight_punch_that_landed_is_reconciled_without_posting_again() {
+    let w = World::new();
+    // Yesterday's run began the POST, KOT recorded it, the process was
+    // killed before the ledger heard back.
+    let p = yesterdays_clock_in();
+    w.ledger.begin_post(&p, at(9, 0)).unwrap();
+    w.kot.add("k0001", day(), at(8, 59), "1");
+
+    let source = todays_source(vec![]);
+    let run = w.engine(1).run(&source, RunMode::Post).await;
+
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(run.resumed, [src("y-in")]);
+    assert!(run.kot_checked);
+    // KOT was read over yesterday too; nothing was posted.
+    assert_eq!(
+        w.kot.calls(),
+        [
+            "employees",
+            "divisions",
+            "time_records 2026-04-01 2026-04-02"
+        ]
+    );
+    assert!(w.kot.posts().is_empty());
+    assert_eq!(w.kot.punch_count(), 1);
+    assert_eq!(
+        w.state_of("y-in"),
+        Some(LedgerState::Posted {
+            attempts: 1,
+            kot_time: at(8, 59)
+        })
+    );
+    assert!(w.ledger.unsettled().unwrap().is_empty());
+
+    // Settled: the next run has nothing to take up.
+    let again = w.engine(1).run(&source, RunMode::Post).await;
+    assert!(again.resumed.is_empty());
+    assert!(w.kot.posts().is_empty());
+}
+
+#[tokio::test]
+async fn a_killed_runs_in_flight_punch_that_was_lost_is_posted_exactly_once() {
+    let w = World::new();
+    w.ledger
+        .begin_post(&yesterdays_clock_in(), at(9, 0))
+        .unwrap();
+    let source = todays_source(vec![]);
+    let engine = w.engine(1);
+
+    let run = engine.run(&source, RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(sources(&run.posted), ["senselink:y-in"]);
+    assert_eq!(
+        w.state_of("y-in"),
+        Some(LedgerState::Posted {
+            attempts: 2,
+            kot_time: at(8, 59)
+        })
+    );
+    for _ in 0..2 {
+        let again = engine.run(&source, RunMode::Post).await;
+        assert!(again.posted.is_empty());
+    }
+    assert_eq!(w.kot.posts(), ["post senselink:y-in"]);
+    assert_eq!(w.kot.punch_count(), 1);
+}
+
+#[tokio::test]
+async fn a_pending_punch_kot_refused_yesterday_is_posted_exactly_once() {
+    let w = World::new();
+    let p = yesterdays_clock_in();
+    w.ledger.begin_post(&p, at(9, 0)).unwrap();
+    w.ledger
+        .mark_failed(&p.source, "[400] invalid punch")
+        .unwrap();
+    // Today's source delivers today's punch; yesterday's is the ledger's.
+    let mut today_in = punch("t-in", "0002", PunchKind::ClockIn, at(2, 30));
+    today_in.work_date = today();
+    let source = todays_source(vec![today_in]);
+    let engine = w.engine(1);
+
+    let run = engine.run(&source, RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(run.resumed, [src("y-in")]);
+    assert_eq!(sources(&run.posted), ["senselink:y-in", "senselink:t-in"]);
+    assert!(matches!(
+        w.state_of("y-in"),
+        Some(LedgerState::Posted { attempts: 2, .. })
+    ));
+    assert_eq!(run.log.status, SyncStatus::Success);
+    assert_eq!(source.finished(), [true]);
+
+    let again = engine.run(&source, RunMode::Post).await;
+    assert!(again.posted.is_empty());
+    assert_eq!(
+        w.kot.posts(),
+        ["post senselink:y-in", "post senselink:t-in"]
+    );
+}
+
+#[tokio::test]
+async fn inside_a_band_the_in_flight_punch_is_held_and_the_pending_one_posted() {
+    let w = World::new();
+    let engine = w.engine(1);
+    // An earlier run outside the band cached the directory.
+    let first = engine.run(&todays_source(vec![]), RunMode::Post).await;
+    assert!(first.error.is_none(), "{:?}", first.error);
+    w.ledger
+        .begin_post(&yesterdays_clock_in(), at(9, 0))
+        .unwrap();
+    let mut out = punch("y-out", "0001", PunchKind::ClockOut, at(18, 2));
+    out.key = Some("k0001".into());
+    w.ledger.record_pending(&out).unwrap();
+
+    w.kot.band.store(true, Ordering::SeqCst);
+    let run = engine.run(&todays_source(vec![]), RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert!(!run.kot_checked);
+    assert_eq!(run.resumed, [src("y-in"), src("y-out")]);
+    assert_eq!(w.kot.posts(), ["post senselink:y-out"]);
+    assert!(matches!(
+        w.state_of("y-in"),
+        Some(LedgerState::InFlight { attempts: 1, .. })
+    ));
+    let held: Vec<&FailureRow> = run
+        .failures
+        .iter()
+        .filter(|r| matches!(r.reason, FailureReason::TimeBand { .. }))
+        .collect();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].source, Some(src("y-in")));
+
+    // Out of the band, KOT shows it was lost: posted, once.
+    w.kot.band.store(false, Ordering::SeqCst);
+    let after = engine.run(&todays_source(vec![]), RunMode::Post).await;
+    assert_eq!(sources(&after.posted), ["senselink:y-in"]);
+    assert_eq!(
+        w.kot.posts(),
+        ["post senselink:y-out", "post senselink:y-in"]
+    );
+    assert!(w.ledger.unsettled().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn entries_older_than_the_window_are_reported_as_given_up_not_posted() {
+    let w = World::new();
+    let mut old = punch("old-in", "0001", PunchKind::ClockIn, at(9, 0));
+    old.work_date = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    old.key = Some("k0001".into());
+    w.ledger.begin_post(&old, at(9, 0)).unwrap();
+    w.ledger
+        .begin_post(&yesterdays_clock_in(), at(9, 0))
+        .unwrap();
+
+    let run = w.engine(1).run(&todays_source(vec![]), RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(run.resumed, [src("y-in")]);
+    assert_eq!(w.kot.posts(), ["post senselink:y-in"]);
+    let given_up: Vec<&FailureRow> = run
+        .failures
+        .iter()
+        .filter(|r| r.source == Some(src("old-in")))
+        .collect();
+    assert_eq!(given_up.len(), 1);
+    let message = given_up[0].message_ja();
+    assert!(message.contains("2026/03/31"), "{message}");
+    assert!(message.contains("期限"), "{message}");
+    assert!(message.contains("送信結果不明"), "{message}");
+    assert_eq!(run.log.counts.failed, 1);
+    assert_eq!(run.log.status, SyncStatus::Failure);
+    // Left for an administrator, not forgotten.
+    assert!(matches!(
+        w.state_of("old-in"),
+        Some(LedgerState::InFlight { .. })
+    ));
+
+    // A wider window takes it up.
+    let wide = Engine::builder(w.kot.clone(), w.ledger.clone())
+        .now(clock())
+        .resume_days(2)
+        .build()
+        .unwrap();
+    let run = wide.run(&todays_source(vec![]), RunMode::Post).await;
+    assert_eq!(run.resumed, [src("old-in")]);
+    assert_eq!(sources(&run.posted), ["senselink:old-in"]);
+}
+
+#[tokio::test]
+async fn a_superseded_entry_of_a_covered_day_is_settled_never_posted() {
+    let w = World::new();
+    // An earlier run picked r1 as 0001's clock-out, began its POST and was
+    // killed; the rule now picks a later record, r2. KOT has neither.
+    let mut r1 = punch("r1", "0001", PunchKind::ClockOut, at(18, 0));
+    r1.key = Some("k0001".into());
+    w.ledger.begin_post(&r1, at(18, 1)).unwrap();
+    // And one that landed, also no longer delivered.
+    let mut r3 = punch("r3", "0002", PunchKind::ClockOut, at(18, 5));
+    r3.key = Some("k0002".into());
+    w.ledger.begin_post(&r3, at(18, 6)).unwrap();
+    w.kot.add("k0002", day(), at(18, 5), "2");
+
+    let source = FakeSource::new(vec![punch("r2", "0001", PunchKind::ClockOut, at(18, 30))]);
+    let run = w.engine(1).run(&source, RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert!(run.resumed.is_empty());
+    assert_eq!(sources(&run.posted), ["senselink:r2"]);
+    assert_eq!(w.kot.posts(), ["post senselink:r2"]);
+    assert_eq!(w.state_of("r1"), None, "not in KOT, not wanted: forgotten");
+    assert_eq!(
+        w.state_of("r3"),
+        Some(LedgerState::Posted {
+            attempts: 1,
+            kot_time: at(18, 5)
+        })
+    );
+    assert!(w.ledger.unsettled().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn nothing_is_taken_up_for_a_source_without_a_system_or_on_a_dry_run_written() {
+    let w = World::new();
+    w.ledger
+        .begin_post(&yesterdays_clock_in(), at(9, 0))
+        .unwrap();
+    let mut anonymous = todays_source(vec![]);
+    anonymous.system = None;
+    let run = w.engine(1).run(&anonymous, RunMode::Post).await;
+    assert!(run.resumed.is_empty());
+    assert!(w.kot.posts().is_empty());
+
+    // Another system's entries are not this source's either.
+    let mut cyzen = todays_source(vec![]);
+    cyzen.system = Some(SourceSystem::Cyzen);
+    assert!(
+        w.engine(1)
+            .run(&cyzen, RunMode::Post)
+            .await
+            .resumed
+            .is_empty()
+    );
+
+    // A dry run plans it, and changes nothing.
+    let dry = w
+        .engine(1)
+        .run(&todays_source(vec![]), RunMode::DryRun)
+        .await;
+    assert_eq!(dry.resumed, [src("y-in")]);
+    assert_eq!(
+        sources(&dry.plan.to_post().cloned().collect::<Vec<_>>()),
+        ["senselink:y-in"]
+    );
+    assert!(w.kot.posts().is_empty());
+    assert!(matches!(
+        w.state_of("y-in"),
+        Some(LedgerState::InFlight { attempts: 1, .. })
+    ));
 }

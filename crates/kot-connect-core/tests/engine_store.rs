@@ -1,4 +1,6 @@
-//! The state stores and the file ledger, on a real (temporary) disk.
+//! The state stores and the file ledger's own file handling, on a real
+//! (temporary) disk. What every ledger does alike is in
+//! `ledger_conformance.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{NaiveDate, TimeZone};
@@ -88,49 +90,6 @@ fn dir_store_refuses_a_file_as_its_directory() {
     let file = tmp.path().join("plain");
     std::fs::write(&file, b"x").unwrap();
     assert!(DirStore::open(&file).is_err());
-}
-
-#[test]
-fn the_file_ledger_survives_reopening() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("ledger.json");
-    let at = jst().with_ymd_and_hms(2026, 4, 1, 9, 0, 5).unwrap();
-    {
-        let ledger = FileLedger::open(&path).unwrap();
-        assert!(ledger.entries().unwrap().is_empty());
-        assert!(!path.exists(), "nothing written before the first change");
-        ledger.begin_post(&punch("1"), at).unwrap();
-        ledger.mark_posted(&punch("1").source, at).unwrap();
-        ledger.begin_post(&punch("2"), at).unwrap();
-        ledger.record_pending(&punch("3")).unwrap();
-        ledger.forget(&punch("3").source).unwrap();
-    }
-    let ledger = FileLedger::open(&path).unwrap();
-    let entries = ledger.entries().unwrap();
-    assert_eq!(entries.len(), 2);
-    assert_eq!(
-        entries[0].state,
-        LedgerState::Posted {
-            attempts: 1,
-            kot_time: at
-        }
-    );
-    assert_eq!(entries[0].punch, punch("1"));
-    assert_eq!(
-        entries[1].state,
-        LedgerState::InFlight {
-            attempts: 1,
-            since: at
-        }
-    );
-    // The transitions are the same as the memory ledger's.
-    assert!(
-        ledger
-            .begin_post(&punch("2"), at)
-            .unwrap_err()
-            .is_invalid_transition()
-    );
-    assert_eq!(files(tmp.path()), ["ledger.json"]);
 }
 
 #[test]

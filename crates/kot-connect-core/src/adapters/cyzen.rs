@@ -159,6 +159,10 @@ impl Source for CyzenSource {
         &self.connector
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::Cyzen)
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         let error = |e: cyzen_api::Error| SourceError::new(SourceSystem::Cyzen.as_str(), e);
         let window = self.window(ctx)?;

@@ -174,6 +174,10 @@ impl Source for MaLionSource {
         &self.connector
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::MaLion)
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         let since = malion_api::lookback_since(ctx.now, self.lookback_days);
         ctx.progress.begin(Stage::Fetch, None);

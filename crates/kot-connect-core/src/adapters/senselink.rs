@@ -131,6 +131,10 @@ impl Source for SenseLinkSource {
         &self.connector
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::SenseLink)
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         let work_date = self.work_date(&ctx.now);
         let next = work_date.succ_opt().ok_or_else(|| {

@@ -166,6 +166,10 @@ impl Source for WowTalkSource {
         &self.connector
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::WowTalk)
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         let fetched = self.messages.len();
         ctx.progress.begin(

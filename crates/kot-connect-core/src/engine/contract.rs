@@ -9,7 +9,7 @@ use kot_api::DateRange;
 use kot_api::models::{DailyTimeRecords, Division, Employee};
 
 use crate::directory::Directory;
-use crate::punch::Punch;
+use crate::punch::{Punch, SourceSystem};
 use crate::report::{FailureRow, SyncJob};
 use crate::rules::Ignored;
 
@@ -208,6 +208,17 @@ pub trait Source: Send + Sync {
     /// The job (勤怠連携 for every punch source).
     fn job(&self) -> SyncJob {
         SyncJob::Attendance
+    }
+
+    /// The system whose records this source turns into punches (their
+    /// [`SourceRef::system`](crate::SourceRef)), so that each run also
+    /// takes up the ledger's unsettled entries of that system: punches
+    /// a killed run left in flight, or KOT refused, whose work date no
+    /// later run covers (see [`Engine`](super::Engine), "Resume"). The
+    /// adapters of this crate say theirs. `None` (the default): no
+    /// resumption, only what [`Source::collect`] delivers is planned.
+    fn system(&self) -> Option<SourceSystem> {
+        None
     }
 
     /// Fetches the records, matches them to employee codes and applies the

@@ -19,8 +19,8 @@ pub use contract::{
     SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
 pub use run::{
-    DEFAULT_CONCURRENCY, DIRECTORY_CACHE, DirectorySnapshot, Engine, EngineBuilder, EngineError,
-    RunMode, SyncRun,
+    DEFAULT_CONCURRENCY, DEFAULT_RESUME_DAYS, DIRECTORY_CACHE, DirectorySnapshot, Engine,
+    EngineBuilder, EngineError, RunMode, SyncRun,
 };
 pub(crate) use state::write_atomically;
 pub use state::{DirStore, MAX_NAME_LEN, MemoryStore, validate_name};

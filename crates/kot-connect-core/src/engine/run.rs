@@ -1,25 +1,25 @@
 //! The engine: one run of one source.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use futures_util::{StreamExt, stream};
 use kot_api::DateRange;
 use kot_api::models::{Division, Employee};
 use serde::{Deserialize, Serialize};
 
 use super::contract::{
-    GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress, SilentProgress,
-    Source, SourceContext, SourceError, Stage, StateError, StateStore,
+    Collected, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress,
+    SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
 use super::state::MemoryStore;
 use crate::directory::{Directory, ResolveError, Unresolved};
-use crate::ledger::{Ledger, LedgerError, LedgerState};
+use crate::ledger::{Ledger, LedgerEntry, LedgerError, LedgerState};
 use crate::plan::{Decision, KotRecords, Plan, PlannedPunch, Planner};
-use crate::punch::Punch;
+use crate::punch::{Punch, SourceRef};
 use crate::report::{FailureReason, FailureRow, ReportError, SyncCounts, SyncLog, failure_csv};
 use crate::time::jst;
 
@@ -32,6 +32,12 @@ pub const DIRECTORY_CACHE: &str = "kot-directory.json";
 /// punches reach KOT in plan order and KOT's undocumented rate limit is
 /// never tested. [`EngineBuilder::concurrency`] raises it.
 pub const DEFAULT_CONCURRENCY: usize = 1;
+
+/// How many days before today (JST) a run takes up the ledger's unsettled
+/// entries ([`EngineBuilder::resume_days`]): 1, because KOT registers a
+/// punch until the day after its work date (登録期限: 対象勤務日の翌日
+/// 23:59:59, per the integration manual; not confirmed for the public API).
+pub const DEFAULT_RESUME_DAYS: u32 = 1;
 
 /// Whether a run changes anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,6 +133,9 @@ pub struct SyncRun {
     pub failures: Vec<FailureRow>,
     /// The punches KOT accepted in this run, in plan order.
     pub posted: Vec<Punch>,
+    /// The ledger's unsettled entries this run took up (see [`Engine`],
+    /// "Resume"), sorted.
+    pub resumed: Vec<SourceRef>,
     /// `true` when KOT's punches of the run's dates were read; `false`
     /// when KOT was in a time band (the plan then rests on the ledger
     /// alone) or there was nothing to check.
@@ -158,6 +167,7 @@ pub struct EngineBuilder {
     state: Arc<dyn StateStore>,
     planner: Planner,
     concurrency: usize,
+    resume_days: u32,
     progress: Arc<dyn Progress>,
     notifier: Option<Arc<dyn Notify>>,
 }
@@ -168,6 +178,7 @@ impl fmt::Debug for EngineBuilder {
             .field("has_clock", &self.now.is_some())
             .field("planner", &self.planner)
             .field("concurrency", &self.concurrency)
+            .field("resume_days", &self.resume_days)
             .field("has_notifier", &self.notifier.is_some())
             .finish_non_exhaustive()
     }
@@ -202,6 +213,15 @@ impl EngineBuilder {
         self
     }
 
+    /// How many days before today (JST) a run takes up the ledger's
+    /// unsettled entries (default [`DEFAULT_RESUME_DAYS`]; 0: today's
+    /// only). Older ones are reported as given up; see [`Engine`],
+    /// "Resume".
+    pub fn resume_days(mut self, days: u32) -> Self {
+        self.resume_days = days;
+        self
+    }
+
     /// Where progress goes (default [`SilentProgress`]).
     pub fn progress(mut self, progress: Arc<dyn Progress>) -> Self {
         self.progress = progress;
@@ -226,6 +246,7 @@ impl EngineBuilder {
             state: self.state,
             planner: self.planner,
             concurrency: self.concurrency,
+            resume_days: self.resume_days,
             progress: self.progress,
             notifier: self.notifier,
         })
@@ -240,24 +261,45 @@ impl EngineBuilder {
 /// 1. **Directory**: KOT's employees and divisions ([`Engine::directory`]:
 ///    read and cached, or the cache inside a time band).
 /// 2. **Fetch**: [`Source::collect`] (records, rule, matching).
-/// 3. **Resolve**: employee codes → keys; unknown, duplicate and resigned
+/// 3. **Resume**: when the source names its [`Source::system`], the
+///    ledger's unsettled entries (pending or in flight) of that system that
+///    the source did not deliver: a run killed between a POST and its
+///    ledger write, a POST KOT refused, an unknown outcome, whose work date
+///    no later run covers. Nothing in the ledger is left unsettled for
+///    good:
+///    - work date outside the dates the source covered and at most
+///      [`EngineBuilder::resume_days`] before today (JST; default
+///      [`DEFAULT_RESUME_DAYS`], KOT's registration window): the punch
+///      joins the plan ([`SyncRun::resumed`]) and its day is read from KOT
+///      with the others, so the planner finds it in KOT (marked posted),
+///      or not (posted once), or holds an in-flight one inside a time band
+///      (a pending one is posted: it never reached KOT);
+///    - work date inside the covered dates: the source's current output
+///      wins (its rule may now pick another record); once KOT's records of
+///      the day are read, the entry is marked posted if KOT has it, else
+///      forgotten. Never posted;
+///    - older: a failure row (counted `failed`) on every run until an
+///      administrator has checked KOT and removed the entry
+///      ([`Ledger::forget`]). A POST this late would be refused.
+/// 4. **Resolve**: employee codes → keys; unknown, duplicate and resigned
 ///    codes become failure rows.
-/// 4. **KOT's punches**: one [`KotGateway::time_records`] over the run's
-///    work dates; every resolved punch's day counts as read (KOT may leave
-///    out employees with no punch). Inside a time band the read is refused:
-///    the plan rests on the ledger alone, `kot_checked` is `false`.
-/// 5. **Plan** ([`Planner::plan`]). A dry run stops here.
-/// 6. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
+/// 5. **KOT's punches**: one [`KotGateway::time_records`] over the run's
+///    work dates and the resumed punches' dates; every resolved punch's day
+///    counts as read (KOT may leave out employees with no punch). Inside a
+///    time band the read is refused: the plan rests on the ledger alone,
+///    `kot_checked` is `false`.
+/// 6. **Plan** ([`Planner::plan`]). A dry run stops here.
+/// 7. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
 ///    ledger marks the punch in flight *before* the POST, then posted
 ///    (accepted) or failed (refused: sent again by a later run); an
 ///    unknown outcome stays in flight, and later plans hold it
 ///    ([`Decision::OutcomeUnknown`]) until KOT's records of its day are
 ///    read. A punch found in KOT whose ledger entry is not posted (an
 ///    earlier unknown outcome) is marked posted. POSTs are never retried.
-/// 7. **Finish**: [`Source::finish`] with `settled` = no POST was refused
+/// 8. **Finish**: [`Source::finish`] with `settled` = no POST was refused
 ///    or unknown and no punch is held. Unmatched records and conflicts
 ///    need an administrator, not a rerun, and do not unsettle a run.
-/// 8. **Log and notify**: [`SyncLog::finished`] (or `aborted`) with
+/// 9. **Log and notify**: [`SyncLog::finished`] (or `aborted`) with
 ///    counts: `posted`; `already_punched` (already in KOT, or posted by an
 ///    earlier run); `ignored` (the rule's ignored records and punches
 ///    duplicated within the run); `unmatched` (no or several employees);
@@ -273,6 +315,7 @@ pub struct Engine {
     state: Arc<dyn StateStore>,
     planner: Planner,
     concurrency: usize,
+    resume_days: u32,
     progress: Arc<dyn Progress>,
     notifier: Option<Arc<dyn Notify>>,
 }
@@ -282,6 +325,7 @@ impl fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("planner", &self.planner)
             .field("concurrency", &self.concurrency)
+            .field("resume_days", &self.resume_days)
             .field("has_notifier", &self.notifier.is_some())
             .finish_non_exhaustive()
     }
@@ -293,6 +337,7 @@ struct Acc {
     plan: Plan,
     failures: Vec<FailureRow>,
     posted: Vec<Punch>,
+    resumed: Vec<SourceRef>,
     counts: SyncCounts,
     kot_checked: bool,
     directory_from_cache: bool,
@@ -320,6 +365,7 @@ impl Engine {
             state: Arc::new(MemoryStore::new()),
             planner: Planner::default(),
             concurrency: DEFAULT_CONCURRENCY,
+            resume_days: DEFAULT_RESUME_DAYS,
             progress: Arc::new(SilentProgress),
             notifier: None,
         }
@@ -447,6 +493,7 @@ impl Engine {
             plan: acc.plan,
             failures: acc.failures,
             posted: acc.posted,
+            resumed: acc.resumed,
             kot_checked: acc.kot_checked,
             directory_from_cache: acc.directory_from_cache,
             notified,
@@ -493,7 +540,11 @@ impl Engine {
         }
         acc.failures.extend(collected.failures.iter().cloned());
 
-        let resolution = directory.resolve_all(collected.punches.clone());
+        let taken = self.take_up(source, &collected, acc)?;
+        let mut punches = collected.punches.clone();
+        punches.extend(taken.resumed);
+        let superseded = directory.resolve_all(taken.superseded).resolved;
+        let resolution = directory.resolve_all(punches);
         for unresolved in &resolution.failed {
             if matches!(unresolved.error, ResolveError::Resigned { .. }) {
                 acc.counts.resigned += 1;
@@ -516,12 +567,17 @@ impl Engine {
                     records = KotRecords::from_daily(&daily);
                     // KOT may leave out employees with no punch: every day
                     // asked for was read.
-                    for punch in &resolved {
-                        if let Some(key) = &punch.key {
+                    for punch in resolved.iter().chain(&superseded) {
+                        if let Some(key) = &punch.key
+                            && range.contains(punch.work_date)
+                        {
                             records.mark_known(key, punch.work_date);
                         }
                     }
                     acc.kot_checked = true;
+                    if !dry_run {
+                        self.settle_superseded(&superseded, &records)?;
+                    }
                 }
                 Err(GatewayError::TimeBand { reopens_at }) => band = Some(reopens_at),
                 Err(other) => return Err(other.into()),
@@ -688,6 +744,121 @@ impl Engine {
             Err(PostError::Unknown { message }) => Outcome::Unknown(message),
         }
     }
+}
+
+/// The ledger's entries a run takes up; see [`Engine::take_up`].
+#[derive(Default)]
+struct TakenUp {
+    /// Unsettled entries of other work dates, within the window: planned.
+    resumed: Vec<Punch>,
+    /// Unsettled entries of the dates the source covered that it no longer
+    /// delivers: settled against KOT's records, never posted.
+    superseded: Vec<Punch>,
+}
+
+impl Engine {
+    /// Step 3, **Resume**: the ledger's unsettled entries of the source's
+    /// system ([`Source::system`]) that this run did not collect.
+    ///
+    /// - Work date outside the dates the source covered, and no older than
+    ///   `resume_days` before today: joins the plan (and widens KOT's
+    ///   read), recorded in [`SyncRun::resumed`].
+    /// - Work date inside them: the source's current view wins (its rule
+    ///   may have picked another record); settled by
+    ///   [`Engine::settle_superseded`], never posted.
+    /// - Older: a failure row, every run, until an administrator has
+    ///   checked KOT and removed the entry ([`Ledger::forget`]).
+    fn take_up(
+        &self,
+        source: &dyn Source,
+        collected: &Collected,
+        acc: &mut Acc,
+    ) -> Result<TakenUp, EngineError> {
+        let mut taken = TakenUp::default();
+        let Some(system) = source.system() else {
+            return Ok(taken);
+        };
+        let collected_refs: HashSet<&SourceRef> =
+            collected.punches.iter().map(|p| &p.source).collect();
+        let today = self.now().date_naive();
+        let oldest = today
+            .checked_sub_days(Days::new(u64::from(self.resume_days)))
+            .unwrap_or(NaiveDate::MIN);
+        let covered = |date: NaiveDate| {
+            collected
+                .work_dates
+                .is_some_and(|(a, b)| a.min(b) <= date && date <= a.max(b))
+        };
+        for entry in self.ledger.unsettled()? {
+            if entry.source().system != system || collected_refs.contains(entry.source()) {
+                continue;
+            }
+            let date = entry.punch.work_date;
+            if covered(date) {
+                taken.superseded.push(entry.punch);
+            } else if date >= oldest {
+                acc.resumed.push(entry.punch.source.clone());
+                taken.resumed.push(entry.punch);
+            } else {
+                acc.counts.failed += 1;
+                acc.failures.push(given_up_row(&entry, oldest));
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Settles entries the source no longer delivers, once KOT's records of
+    /// their day were read: found in KOT → Posted (an earlier POST
+    /// landed); absent → forgotten (nothing in KOT, nothing wanted).
+    fn settle_superseded(
+        &self,
+        superseded: &[Punch],
+        records: &KotRecords,
+    ) -> Result<(), LedgerError> {
+        let eq = self.planner.equivalence;
+        for punch in superseded {
+            let Some(key) = &punch.key else { continue };
+            if !records.is_known(key, punch.work_date) {
+                continue;
+            }
+            let found = records
+                .on_day(key, punch.work_date)
+                .iter()
+                .find(|e| e.kind == Some(punch.kind) && eq.same_time(&e.at, &punch.at));
+            match found {
+                Some(existing) => {
+                    self.ledger.mark_posted(&punch.source, existing.at)?;
+                }
+                None => {
+                    self.ledger.forget(&punch.source)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The row of an unsettled entry too old to be registered.
+fn given_up_row(entry: &LedgerEntry, oldest: NaiveDate) -> FailureRow {
+    let state = match &entry.state {
+        LedgerState::InFlight { .. } => "送信結果不明".to_owned(),
+        LedgerState::Pending {
+            last_error: Some(error),
+            ..
+        } => format!("未登録: {error}"),
+        _ => "未登録".to_owned(),
+    };
+    punch_row(
+        &entry.punch,
+        FailureReason::ApiError {
+            message: format!(
+                "勤務日 {} の打刻は自動連携の期限（{} 以降の勤務日）を過ぎたため送信しません（{state}）。KING OF TIME 管理画面で確認し、必要なら手で登録してから、台帳から {} を削除してください",
+                entry.punch.work_date.format("%Y/%m/%d"),
+                oldest.format("%Y/%m/%d"),
+                entry.punch.source
+            ),
+        },
+    )
 }
 
 /// The dates KOT's punches are read for: the source's work dates and every

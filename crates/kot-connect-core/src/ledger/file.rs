@@ -49,8 +49,9 @@ enum Line {
 /// - One process at a time: two processes appending to the same file see
 ///   each other's changes only on their next open.
 ///
-/// A SQLite ledger (issue 8) will replace it where transactions across
-/// processes matter.
+/// Where several processes share a ledger, or a C compiler is at hand,
+/// prefer `SqliteLedger` (feature `sqlite`), which `SqliteLedger::import`
+/// fills from this one.
 #[derive(Debug)]
 pub struct FileLedger {
     path: PathBuf,

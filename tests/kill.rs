@@ -57,12 +57,13 @@ use common::{Env, Row, date, expect, jst};
 use kot_api::DateRange;
 use kot_api::models::{DailyTimeRecords, Division, Employee};
 use kot_connect::run::open_ledger;
+use kot_connect::session::sandbox_services;
 use kot_connect_core::adapters::cyzen::CyzenSource;
 use kot_connect_core::adapters::kot::KotApiGateway;
 use kot_connect_core::adapters::senselink::{SenseLinkSource, SenseLinkTarget};
 use kot_connect_core::engine::{
-    Collected, GatewayError, KotGateway, PostError, Source, SourceContext, SourceError,
-    StateError, StateStore,
+    Collected, GatewayError, KotGateway, PostError, Source, SourceContext, SourceError, StateError,
+    StateStore,
 };
 use kot_connect_core::plan::ConflictPolicy;
 use kot_connect_core::report::SyncJob;
@@ -72,7 +73,7 @@ use kot_connect_core::{
     DirStore, Engine, Ledger, LedgerEntry, LedgerError, LedgerState, Planner, Punch, RunMode,
     SourceRef, SyncRun,
 };
-use kot_connect_sandbox::{Company, SandboxOptions};
+use kot_connect_sandbox::{Company, SandboxOptions, Service};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -80,7 +81,7 @@ use rand::{Rng, SeedableRng};
 const DEFAULT_SEED: u64 = 0x6b69_6c6c_0008;
 
 /// How many random trials follow the exhaustive sweep.
-const RANDOM_TRIALS: usize = 70;
+const RANDOM_TRIALS: usize = 100;
 
 /// The fewest kills the test must have fired.
 const MIN_KILLS: usize = 200;
@@ -188,7 +189,11 @@ impl KotGateway for KillKot {
     async fn post_punch(&self, punch: &Punch) -> Result<DateTime<FixedOffset>, PostError> {
         self.killer
             .point(format!("before the POST of {}", punch.source));
-        self.killer.posted.lock().unwrap().push(punch.source.clone());
+        self.killer
+            .posted
+            .lock()
+            .unwrap()
+            .push(punch.source.clone());
         let answer = self.inner.post_punch(punch).await;
         let what = match &answer {
             Ok(_) => "KOT stored it, the engine has not seen the answer",
@@ -320,6 +325,70 @@ impl Source for KillSource {
 // ---------------------------------------------------------------------------
 // Runs and trials.
 
+/// The sandbox every trial shares, and the clients of its services,
+/// built once (a client keeps no state a kill could leave behind, and
+/// building one per run would cost more than the run).
+struct World {
+    env: Env,
+    kot: kot_api::Client,
+    senselink: senselink_api::Client,
+    cyzen: cyzen_api::Client,
+}
+
+impl World {
+    async fn new() -> Self {
+        let env = Env::with(
+            SandboxOptions::default()
+                .now(Phase::Start.at(0))
+                .company(small_company()),
+        )
+        .await;
+        env.sandbox
+            .cyzen()
+            .set_rate_limit(100_000, Duration::from_secs(1));
+        Self {
+            kot: env.services.kot().unwrap(),
+            senselink: env.services.senselink().unwrap(),
+            // As the programs build it, without the client's pacing of 5
+            // calls a second (real time, nothing to do with kill points).
+            cyzen: cyzen_api::Client::builder(
+                env.sandbox.cyzen().credentials().company_id,
+                env.sandbox.cyzen().credentials().token,
+            )
+            .base_url(env.sandbox.url(Service::Cyzen))
+            .clock(Arc::new(env.sandbox.clock().clone()))
+            .without_rate_limit()
+            .build()
+            .unwrap(),
+            env,
+        }
+    }
+
+    /// A fresh start: no punch in KOT, an empty state directory, the
+    /// clock at 07:00. The fakes' other state does not change in a run.
+    fn reset(&mut self) {
+        let env = &mut self.env;
+        env.sandbox.kot().clear_punches();
+        env.dir = state_dir();
+        env.services = sandbox_services(&env.sandbox, env.dir.path()).unwrap();
+        env.sandbox.clock().set(Phase::Start.at(0));
+    }
+}
+
+/// An empty state directory, in memory where the system has a tmpfs: a
+/// killed process leaves its written pages to the kernel, so `fsync`
+/// changes nothing this test can see, and on a disk it costs most of the
+/// test's time.
+fn state_dir() -> tempfile::TempDir {
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::Builder::new().prefix("kot-kill-").tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().unwrap()
+}
+
 /// A connector's job, as its example program runs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Job {
@@ -330,13 +399,13 @@ enum Job {
 }
 
 impl Job {
-    fn source(self, env: &Env) -> (Box<dyn Source>, Planner) {
-        let services = &env.services;
+    fn source(self, world: &World) -> (Box<dyn Source>, Planner) {
+        let services = &world.env.services;
         match self {
             Job::SenseLink => {
                 let config = services.config().senselink().unwrap();
                 let source = SenseLinkSource::new(
-                    services.senselink().unwrap(),
+                    world.senselink.clone(),
                     SenseLinkRule::new(config.mode, config.target),
                     SenseLinkTarget::Date(senselink_day()),
                 );
@@ -345,7 +414,7 @@ impl Job {
             Job::Cyzen => {
                 let state = services.state_store().unwrap();
                 let enabled = kot_connect::cyzen::enabled(services, &state).unwrap();
-                let source = CyzenSource::new(services.cyzen().unwrap(), CyzenRule::new(enabled));
+                let source = CyzenSource::new(world.cyzen.clone(), CyzenRule::new(enabled));
                 let planner = Planner::default().with_conflicts(ConflictPolicy::PostEvery);
                 (Box::new(source), planner)
             }
@@ -375,30 +444,30 @@ enum End {
 struct RunResult {
     end: End,
     killer: Arc<Killer>,
-    /// The records the ledger had in flight when the run began.
-    in_flight_before: BTreeSet<SourceRef>,
+    /// The punches the ledger had in flight when the run began.
+    in_flight_before: Vec<Punch>,
 }
 
 /// One run of `job` as a new process would make it: the ledger opened
 /// from the state directory, fresh clients, engine and state store;
 /// killed at point `kill_at` if it gets that far.
-async fn run_job(env: &Env, job: Job, kill_at: Option<usize>) -> RunResult {
+async fn run_job(world: &World, job: Job, kill_at: Option<usize>) -> RunResult {
     quiet_kills();
     let killer = Killer::new(kill_at);
-    let services = &env.services;
+    let services = &world.env.services;
     let ledger = open_ledger(services.state_dir()).expect("the ledger opens after any kill");
     let in_flight_before = ledger
         .unsettled()
         .unwrap()
         .into_iter()
         .filter(|e| matches!(e.state, LedgerState::InFlight { .. }))
-        .map(|e| e.punch.source)
+        .map(|e| e.punch)
         .collect();
-    let (source, planner) = job.source(env);
+    let (source, planner) = job.source(world);
     let clock = services.clock();
     let engine = Engine::builder(
         Arc::new(KillKot {
-            inner: KotApiGateway::new(services.kot().unwrap()),
+            inner: KotApiGateway::new(world.kot.clone()),
             killer: killer.clone(),
         }),
         Arc::new(KillLedger {
@@ -474,35 +543,80 @@ struct Trial {
 /// The kills a trial fired: (run number, label).
 type Fired = Vec<(usize, String)>;
 
+/// What the trials went through, to show that they reached the states
+/// that matter.
+#[derive(Debug, Default)]
+struct Stats {
+    /// Kills fired.
+    kills: usize,
+    /// Runs, killed or not.
+    runs: usize,
+    /// Runs that began with a punch in flight that KOT held (the process
+    /// died after KOT stored it, before the ledger said so).
+    landed: usize,
+    /// Runs that began with a punch in flight that KOT did not hold (died
+    /// after the ledger's `begin_post`, before the POST).
+    not_landed: usize,
+    /// Runs inside a band that began with a punch in flight.
+    held_in_band: usize,
+}
+
+/// A punch as KOT's rows show it.
+fn row_of(punch: &Punch) -> Row {
+    (
+        punch.employee.as_str().to_owned(),
+        punch.work_date,
+        punch
+            .at
+            .with_timezone(&kot_connect_core::time::jst())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        common::code_of(punch.kind.label_ja()),
+    )
+}
+
 /// Runs `trial` on a fresh sandbox and checks KOT after every run and at
 /// the end; `replay` says how to find the trial again.
-async fn run_trial(trial: &Trial, replay: &str) -> Fired {
-    let env = Env::with(
-        SandboxOptions::default()
-            .now(Phase::Start.at(0))
-            .company(small_company()),
-    )
-    .await;
-    env.sandbox
-        .cyzen()
-        .set_rate_limit(100_000, Duration::from_secs(1));
+async fn run_trial(world: &mut World, trial: &Trial, replay: &str, stats: &mut Stats) -> Fired {
+    world.reset();
+    let world = &*world;
+    let env = &world.env;
     let mut kills = trial.kills.iter().copied();
     let mut phase = Phase::Start;
     let mut fired: Fired = Vec::new();
     let mut n = 0;
     for &job in &trial.jobs {
         loop {
-            assert!(n < 20, "{replay}: {trial:?} never completes; kills {fired:?}");
+            assert!(
+                n < 20,
+                "{replay}: {trial:?} never completes; kills {fired:?}"
+            );
             env.sandbox.clock().set(phase.at(n));
-            let result = run_job(&env, job, kills.next()).await;
-            let context = || format!("{replay}: {trial:?}, run {n} ({job:?}, {phase:?}); kills so far {fired:?}");
-            assert_no_doubles(&env, &context);
+            let kot_before = env.kot();
+            let result = run_job(world, job, kills.next()).await;
+            stats.runs += 1;
+            for punch in &result.in_flight_before {
+                if kot_before.contains(&row_of(punch)) {
+                    stats.landed += 1;
+                } else {
+                    stats.not_landed += 1;
+                }
+            }
+            let context = || {
+                format!("{replay}: {trial:?}, run {n} ({job:?}, {phase:?}); kills so far {fired:?}")
+            };
+            assert_no_doubles(env, &context);
             if phase == Phase::Band {
+                if !result.in_flight_before.is_empty() {
+                    stats.held_in_band += 1;
+                }
+                let in_flight: BTreeSet<&SourceRef> =
+                    result.in_flight_before.iter().map(|p| &p.source).collect();
                 let reposted: Vec<_> = result
                     .killer
                     .posted()
                     .into_iter()
-                    .filter(|r| result.in_flight_before.contains(r))
+                    .filter(|r| in_flight.contains(r))
                     .collect();
                 assert!(
                     reposted.is_empty(),
@@ -512,6 +626,7 @@ async fn run_trial(trial: &Trial, replay: &str) -> Fired {
             }
             match result.end {
                 End::Killed(label) => {
+                    stats.kills += 1;
                     fired.push((n, label));
                     if trial.band && phase == Phase::Start {
                         phase = Phase::Band;
@@ -532,7 +647,7 @@ async fn run_trial(trial: &Trial, replay: &str) -> Fired {
             n += 1;
         }
     }
-    let mut want: Vec<Row> = trial.jobs.iter().flat_map(|j| j.expected(&env)).collect();
+    let mut want: Vec<Row> = trial.jobs.iter().flat_map(|j| j.expected(env)).collect();
     want.sort();
     let kot = env.kot();
     assert_eq!(
@@ -568,42 +683,42 @@ fn assert_no_doubles(env: &Env, context: &dyn Fn() -> String) {
         .filter(|w| w[0] == w[1])
         .map(|w| &w[0])
         .collect();
-    assert!(doubled.is_empty(), "{}: doubled in KOT: {doubled:?}", context());
+    assert!(
+        doubled.is_empty(),
+        "{}: doubled in KOT: {doubled:?}",
+        context()
+    );
 }
 
 /// The kill points of `job`'s first run, by running it once unarmed.
-async fn points_of(job: Job) -> Vec<String> {
-    let env = Env::with(
-        SandboxOptions::default()
-            .now(Phase::Start.at(0))
-            .company(small_company()),
-    )
-    .await;
-    env.sandbox
-        .cyzen()
-        .set_rate_limit(100_000, Duration::from_secs(1));
-    let result = run_job(&env, job, None).await;
+async fn points_of(world: &mut World, job: Job) -> Vec<String> {
+    world.reset();
+    let result = run_job(world, job, None).await;
+    let env = &world.env;
     let End::Completed(run) = result.end else {
         panic!("an unarmed run is never killed");
     };
     assert!(run.error.is_none(), "{:?}", run.log);
-    assert_eq!(env.kot(), job.expected(&env), "a clean {job:?} run");
+    assert_eq!(env.kot(), job.expected(env), "a clean {job:?} run");
     result.killer.labels()
 }
 
 #[tokio::test]
 async fn random_kill_points() {
     let started = std::time::Instant::now();
-    let mut total = 0;
+    let mut world = World::new().await;
+    let mut stats = Stats::default();
 
     // Every point of each job's first run, recovering outside and inside
     // a time band.
+    let mut longest = 0;
     for job in [Job::SenseLink, Job::Cyzen] {
-        let points = points_of(job).await;
+        let points = points_of(&mut world, job).await;
         assert!(
             points.iter().any(|p| p.contains("KOT stored it")),
             "{points:?}"
         );
+        longest = longest.max(points.len());
         for band in [false, true] {
             for (k, label) in points.iter().enumerate() {
                 let trial = Trial {
@@ -611,29 +726,28 @@ async fn random_kill_points() {
                     band,
                     kills: vec![k],
                 };
-                let fired = run_trial(&trial, &format!("sweep point {k} ({label})")).await;
+                let replay = format!("sweep of {job:?}, point {k} ({label})");
+                let fired = run_trial(&mut world, &trial, &replay, &mut stats).await;
                 assert_eq!(
                     fired.first().map(|(_, l)| l),
                     Some(label),
-                    "the sweep's point {k} of {job:?} is the same in every run"
+                    "{replay}: the first run passes the same points every time"
                 );
-                total += fired.len();
             }
         }
         eprintln!(
-            "{job:?}: {} kill points per first run, swept with and without the band",
+            "{job:?}: {} kill points in a first run, each swept with and without the band",
             points.len()
         );
     }
-    let swept = total;
+    let swept = stats.kills;
 
-    // Random trials: both jobs, up to three kills each.
+    // Random trials: one job or both, up to three kills each.
     let seed = std::env::var("KOT_KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_SEED);
     let mut rng = StdRng::seed_from_u64(seed);
-    let most = 60;
     for t in 0..RANDOM_TRIALS {
         let jobs = match rng.random_range(0..3) {
             0 => vec![Job::SenseLink],
@@ -642,20 +756,26 @@ async fn random_kill_points() {
         };
         let band = rng.random_bool(0.5);
         let kills = (0..rng.random_range(1..=3))
-            .map(|_| rng.random_range(0..most))
+            .map(|_| rng.random_range(0..longest))
             .collect();
         let trial = Trial { jobs, band, kills };
-        let fired = run_trial(
-            &trial,
-            &format!("random trial {t} of KOT_KILL_SEED={seed}"),
-        )
-        .await;
-        total += fired.len();
+        let replay = format!("random trial {t} of KOT_KILL_SEED={seed}");
+        run_trial(&mut world, &trial, &replay, &mut stats).await;
     }
     eprintln!(
-        "{total} kills ({swept} swept, {} random, seed {seed}) in {:.1?}",
-        total - swept,
+        "{} kills ({swept} swept, {} random with seed {seed}) in {} runs, {:.1?}; {stats:?}",
+        stats.kills,
+        stats.kills - swept,
+        stats.runs,
         started.elapsed()
     );
-    assert!(total >= MIN_KILLS, "only {total} kill points fired");
+    assert!(
+        stats.kills >= MIN_KILLS,
+        "only {} kill points fired",
+        stats.kills
+    );
+    // The kills reached what matters: punches in flight that KOT held and
+    // did not hold, and punches in flight inside a band.
+    assert!(stats.landed > 0 && stats.not_landed > 0, "{stats:?}");
+    assert!(stats.held_in_band > 0, "{stats:?}");
 }

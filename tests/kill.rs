@@ -28,25 +28,33 @@
 //!
 //! # Trials
 //!
-//! A trial is a fresh sandbox (a five-person company, so that runs are
-//! short), one or two jobs (SenseLink, cyzen, or SenseLink then cyzen) and
-//! a list of kill points, one per run. Each job runs until a run completes
-//! outside KOT's time bands; in a *band* trial, the runs after the first
-//! kill happen at 09:00 JST (KOT refuses reads: a punch whose outcome is
-//! unknown must be held, not posted) until one completes there, then at
-//! 10:30. After every run no punch is in KOT twice; after the trial KOT
-//! holds exactly the expected punches (as multisets), computed from the
-//! sandbox's seed by `common::expect`.
+//! A trial starts afresh on the shared sandbox (a four-person company,
+//! so that runs are short): no punch in KOT, an empty state directory,
+//! the clock at 07:00 JST. It runs one or two jobs (SenseLink, cyzen, or
+//! SenseLink then cyzen) with a list of kill points, one per run. Each job
+//! runs until a run completes outside KOT's time bands; in a *band*
+//! trial, the runs after the first kill happen at 09:00 JST (KOT refuses
+//! reads: a punch whose outcome is unknown must be held, not posted)
+//! until one completes there, then at 10:30. After every run no punch is
+//! in KOT twice, and inside a band no punch the ledger had in flight was
+//! posted; after the trial KOT holds exactly the expected punches (as
+//! multisets), computed from the sandbox's seed by `common::expect`.
 //!
 //! Trials: every kill point of each job's first run, with and without the
-//! band (exhaustive), then random trials with up to three kills each from
-//! a seeded generator (`KOT_KILL_SEED` to choose the seed). Every failure
-//! names the seed, the trial and the kill points that fired.
+//! band; every kill point of the recovery run after a kill before the
+//! first POST (the punch in flight, not in KOT: `mark_failed`, then posted
+//! again) and after it (in flight and in KOT: marked posted, not sent);
+//! then random trials with up to three kills each from
+//! a seeded generator (`KOT_KILL_SEED=<u64>` to choose the seed; the
+//! default is fixed, so CI runs the same trials every time). Every failure
+//! names the sweep point or the seed and trial, and the kills that fired
+//! with their run numbers: the trial replays exactly (one POST at a time,
+//! the sandbox's clock, nothing random inside a trial).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
@@ -559,6 +567,22 @@ struct Stats {
     not_landed: usize,
     /// Runs inside a band that began with a punch in flight.
     held_in_band: usize,
+    /// Kills by kind of point (the record left out).
+    by_point: BTreeMap<String, usize>,
+}
+
+/// A kill point's kind: its label without the record.
+fn kind_of(label: &str) -> String {
+    if let Some((before, _)) = label.split_once('(') {
+        return before.to_owned();
+    }
+    match label.split_once(" of ") {
+        Some((before, rest)) => match rest.split_once(": ") {
+            Some((_, what)) => format!("{before}: {what}"),
+            None => before.to_owned(),
+        },
+        None => label.to_owned(),
+    }
 }
 
 /// A punch as KOT's rows show it.
@@ -627,6 +651,7 @@ async fn run_trial(world: &mut World, trial: &Trial, replay: &str, stats: &mut S
             match result.end {
                 End::Killed(label) => {
                     stats.kills += 1;
+                    *stats.by_point.entry(kind_of(&label)).or_default() += 1;
                     fired.push((n, label));
                     if trial.band && phase == Phase::Start {
                         phase = Phase::Band;
@@ -703,6 +728,18 @@ async fn points_of(world: &mut World, job: Job) -> Vec<String> {
     result.killer.labels()
 }
 
+/// The kill points of the run after `job`'s first run was killed at
+/// point `first`.
+async fn recovery_points_of(world: &mut World, job: Job, first: usize) -> Vec<String> {
+    world.reset();
+    let killed = run_job(world, job, Some(first)).await;
+    assert!(matches!(killed.end, End::Killed(_)));
+    world.env.sandbox.clock().set(Phase::Start.at(1));
+    let result = run_job(world, job, None).await;
+    assert!(matches!(result.end, End::Completed(_)));
+    result.killer.labels()
+}
+
 #[tokio::test]
 async fn random_kill_points() {
     let started = std::time::Instant::now();
@@ -739,6 +776,36 @@ async fn random_kill_points() {
             "{job:?}: {} kill points in a first run, each swept with and without the band",
             points.len()
         );
+
+        // Every point of the recovery run after a kill before the first
+        // POST (the punch in flight, not in KOT) and after it (in flight
+        // and in KOT).
+        for first in ["before the POST", "after the POST"] {
+            let k = points.iter().position(|p| p.starts_with(first)).unwrap();
+            let recovery = recovery_points_of(&mut world, job, k).await;
+            for (j, label) in recovery.iter().enumerate() {
+                let trial = Trial {
+                    jobs: vec![job],
+                    band: false,
+                    kills: vec![k, j],
+                };
+                let replay = format!(
+                    "sweep of {job:?}'s recovery after point {k} ({}), point {j} ({label})",
+                    points[k]
+                );
+                let fired = run_trial(&mut world, &trial, &replay, &mut stats).await;
+                assert_eq!(
+                    fired.get(1).map(|(_, l)| l),
+                    Some(label),
+                    "{replay}: the recovery run passes the same points every time"
+                );
+            }
+            eprintln!(
+                "{job:?}: {} kill points in the recovery from point {k} ({}), each swept",
+                recovery.len(),
+                points[k]
+            );
+        }
     }
     let swept = stats.kills;
 
@@ -763,11 +830,18 @@ async fn random_kill_points() {
         run_trial(&mut world, &trial, &replay, &mut stats).await;
     }
     eprintln!(
-        "{} kills ({swept} swept, {} random with seed {seed}) in {} runs, {:.1?}; {stats:?}",
+        "{} kills ({swept} swept, {} random with seed {seed}) in {} runs, {:.1?}",
         stats.kills,
         stats.kills - swept,
         stats.runs,
         started.elapsed()
+    );
+    for (kind, n) in &stats.by_point {
+        eprintln!("{n:>5}  {kind}");
+    }
+    eprintln!(
+        "runs that began with a punch in flight: {} held by KOT, {} not; {} of them inside a band",
+        stats.landed, stats.not_landed, stats.held_in_band
     );
     assert!(
         stats.kills >= MIN_KILLS,

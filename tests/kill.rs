@@ -461,7 +461,7 @@ struct RunResult {
 }
 
 /// One run of `job` as a new process would make it: the ledger opened
-/// from the state directory, fresh clients, engine and state store;
+/// from the state directory, a fresh engine, source and state store;
 /// killed at point `kill_at` if it gets that far.
 async fn run_job(world: &World, job: Job, kill_at: Option<usize>) -> RunResult {
     quiet_kills();

@@ -83,7 +83,7 @@ use kot_connect_core::rules::cyzen::CyzenRule;
 use kot_connect_core::rules::senselink::SenseLinkRule;
 use kot_connect_core::{
     DirStore, Engine, Ledger, LedgerEntry, LedgerError, LedgerState, Planner, Punch, RunMode,
-    SourceRef, SyncRun,
+    SourceRef, SourceSystem, SyncRun,
 };
 use kot_connect_sandbox::{Company, SandboxOptions, Service};
 use rand::rngs::StdRng;
@@ -317,6 +317,10 @@ impl Source for KillSource {
         self.inner.job()
     }
 
+    fn system(&self) -> Option<SourceSystem> {
+        self.inner.system()
+    }
+
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         self.killer.point("before collecting".into());
         let collected = self.inner.collect(ctx).await;
@@ -467,7 +471,8 @@ async fn run_job(world: &World, job: Job, kill_at: Option<usize>) -> RunResult {
     quiet_kills();
     let killer = Killer::new(kill_at);
     let services = &world.env.services;
-    let ledger = open_ledger(services.state_dir()).expect("the ledger opens after any kill");
+    let ledger =
+        open_ledger(services.state_dir(), RunMode::Post).expect("the ledger opens after any kill");
     let in_flight_before = ledger
         .unsettled()
         .unwrap()

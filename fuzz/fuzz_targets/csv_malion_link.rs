@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    for encoding in [CsvEncoding::Utf8, CsvEncoding::Utf8WithBom, CsvEncoding::ShiftJis] {
+    for encoding in [
+        CsvEncoding::Utf8,
+        CsvEncoding::Utf8WithBom,
+        CsvEncoding::ShiftJis,
+    ] {
         let written = match write_link_csv(read.rows(), WriteOptions::new(encoding)) {
             Ok(written) => written,
             // Shift_JIS cannot hold every character: refused, never mangled.
@@ -31,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
         };
         let again = read_link_csv(&written, EncodingChoice::Auto)
             .unwrap_or_else(|e| panic!("our own {encoding:?} file does not read back: {e}"));
-        assert_eq!(again.rows(), read.rows(), "{encoding:?} round trip changed the rows");
+        assert_eq!(
+            again.rows(),
+            read.rows(),
+            "{encoding:?} round trip changed the rows"
+        );
         // A written cell never starts a spreadsheet formula.
         let text = String::from_utf8_lossy(&written);
         for line in text.lines() {

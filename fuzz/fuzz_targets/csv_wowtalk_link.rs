@@ -53,7 +53,11 @@ fuzz_target!(|data: &[u8]| {
 
     // The link table file: what reads writes back to the same table.
     if let Ok(table) = LinkTable::from_csv(bytes, &layout, encoding) {
-        for out in [OutputEncoding::Utf8, OutputEncoding::Utf8WithBom, OutputEncoding::ShiftJis] {
+        for out in [
+            OutputEncoding::Utf8,
+            OutputEncoding::Utf8WithBom,
+            OutputEncoding::ShiftJis,
+        ] {
             let options = WriteOptions::default().encoding(out);
             let written = match table.to_csv(&layout, &options) {
                 Ok(written) => written,

@@ -52,7 +52,11 @@ fuzz_target!(|data: &[u8]| {
             let range = TimeRange::jst_days(day, day).expect("one day");
             let outcome = runtime().block_on(async {
                 match selector % 5 {
-                    2 => client.histories().page(range, None).await.map(|p| p.items.len()),
+                    2 => client
+                        .histories()
+                        .page(range, None)
+                        .await
+                        .map(|p| p.items.len()),
                     3 => client.users().list().send().await.map(|p| p.items.len()),
                     // Every page: a cursor repeated by the same answer must
                     // stop paging, never loop.

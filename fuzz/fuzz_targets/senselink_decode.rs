@@ -52,11 +52,21 @@ fuzz_target!(|data: &[u8]| {
             let day = NaiveDate::from_ymd_opt(2026, 4, 1).expect("date");
             let outcome = runtime().block_on(async {
                 match selector % 5 {
-                    2 => client.records().on_dates(day, day).send().await.map(|p| p.items.len()),
+                    2 => client
+                        .records()
+                        .on_dates(day, day)
+                        .send()
+                        .await
+                        .map(|p| p.items.len()),
                     3 => client.persons().list().send().await.map(|p| p.items.len()),
                     // Every page: the same answer again and again must stop
                     // (repeated page or page limit), never loop.
-                    _ => client.records().on_dates(day, day).all().await.map(|v| v.len()),
+                    _ => client
+                        .records()
+                        .on_dates(day, day)
+                        .all()
+                        .await
+                        .map(|v| v.len()),
                 }
             });
             match outcome {

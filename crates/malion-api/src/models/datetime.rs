@@ -127,7 +127,11 @@ mod tests {
     /// write back.
     #[test]
     fn years_outside_0000_to_9999_are_refused() {
-        for bad in ["-026- 4-01T03:00:00", "12026/11/21 09:03", "-0001-01-01 00:00:00"] {
+        for bad in [
+            "-026- 4-01T03:00:00",
+            "12026/11/21 09:03",
+            "-0001-01-01 00:00:00",
+        ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
         let edge = parse_datetime("0026- 4-01T03:00:00").unwrap();

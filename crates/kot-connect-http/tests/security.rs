@@ -12,6 +12,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const BEARER: &str = "sec-bearer-7d1e9a40c2";
 const API_KEY: &str = "sec-api-key-5b83f0e6aa";
 
+/// A named way to build an authenticated transport.
+type MakeTransport<'a> = (&'a str, Box<dyn Fn() -> Transport + 'a>);
+
 fn transport_for(base_url: &str, auth: impl Authenticator + 'static) -> Transport {
     Transport::builder("test", "https://unused.example")
         .base_url(base_url)
@@ -123,7 +126,7 @@ async fn no_credential_reaches_another_origin_on_a_redirect() {
         for status in [301, 302, 303, 307, 308] {
             for post in [false, true] {
                 let server = redirecting(status, target).await;
-                let auths: [(&str, Box<dyn Fn() -> Transport>); 2] = [
+                let auths: [MakeTransport<'_>; 2] = [
                     (
                         "bearer",
                         Box::new(|| {

@@ -42,6 +42,9 @@ pub struct Config {
     /// Notifications (rules and channels), as `kot-connect-notify` reads them.
     #[serde(default)]
     pub notify: Option<kot_connect_notify::NotifyConfig>,
+    /// Warnings about the file itself (see [`Config::warnings`]).
+    #[serde(skip)]
+    pub(crate) warnings: Vec<String>,
 }
 
 /// `[kot]`.
@@ -221,13 +224,30 @@ impl Config {
     /// # Errors
     /// [`Error::Config`] naming the file and, for a syntax or type error,
     /// the line and the key.
+    ///
+    /// On unix, a file that others may read (group or other read bits) and
+    /// that seems to hold a secret (see [`secret_keys`]) gives a warning,
+    /// logged with `tracing::warn!` and kept in [`Config::warnings`]. The
+    /// warning names the keys, never their values.
     pub fn from_file(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-        Self::from_toml(&text).map_err(|e| match e {
+        let mut config = Self::from_toml(&text).map_err(|e| match e {
             Error::Config(message) => Error::Config(format!("{}: {message}", path.display())),
             other => other,
-        })
+        })?;
+        if let Some(warning) = readable_secret_warning(path, &text) {
+            tracing::warn!("{warning}");
+            config.warnings.push(warning);
+        }
+        Ok(config)
+    }
+
+    /// Warnings about the file (e.g. secrets in a file others can read),
+    /// for the program to show. Empty for a text read with
+    /// [`Config::from_toml`].
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Reads a TOML text.
@@ -275,6 +295,87 @@ impl Config {
     }
 }
 
+/// The keys (dotted paths) of `text` whose values look like secrets rather
+/// than what the file is meant to hold: a `*_env` value that is not an
+/// environment variable name (a token pasted in place of the variable's
+/// name), or a URL carrying credentials (`user:password@`) or a query
+/// (webhook URLs carry their token there). Values are never returned.
+pub fn secret_keys(text: &str) -> Vec<String> {
+    fn is_env_name(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+    fn url_with_secret(s: &str) -> bool {
+        let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        else {
+            return false;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        authority.contains('@') || rest.contains('?')
+    }
+    fn walk(value: &toml::Value, path: &str, key: &str, out: &mut Vec<String>) {
+        match value {
+            toml::Value::String(s)
+                if (key.ends_with("_env") && !is_env_name(s)) || url_with_secret(s) =>
+            {
+                out.push(path.to_owned());
+            }
+            toml::Value::Table(table) => {
+                for (k, v) in table {
+                    let child = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(v, &child, k, out);
+                }
+            }
+            toml::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{path}[{i}]"), key, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = text.parse::<toml::Table>() {
+        walk(&toml::Value::Table(value), "", "", &mut out);
+    }
+    out
+}
+
+/// The warning for a file holding secrets that group or others may read.
+#[cfg(unix)]
+fn readable_secret_warning(path: &Path, text: &str) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    if mode & 0o044 == 0 {
+        return None;
+    }
+    let keys = secret_keys(text);
+    if keys.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} is readable by other users (mode {:o}) and seems to hold secrets ({}): \
+         restrict it with `chmod 600`, or keep secrets in environment variables",
+        path.display(),
+        mode & 0o777,
+        keys.join(", ")
+    ))
+}
+
+#[cfg(not(unix))]
+fn readable_secret_warning(_path: &Path, _text: &str) -> Option<String> {
+    None
+}
+
 fn missing(section: &str) -> Error {
     Error::Config(format!("the configuration has no [{section}] section"))
 }
@@ -282,6 +383,44 @@ fn missing(section: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PASTED: &str = "eyJhbGciOiJIUzI1NiJ9.pasted-token-5c1d";
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_file_with_a_secret_warns_without_the_secret() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kot-connect.toml");
+        std::fs::write(&path, format!("[kot]\ntoken_env = \"{PASTED}\"\n")).unwrap();
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.warnings().len(), 1, "{:?}", config.warnings());
+        let warning = &config.warnings()[0];
+        assert!(warning.contains("kot.token_env"), "{warning}");
+        assert!(warning.contains("644"), "{warning}");
+        assert!(!warning.contains(PASTED), "{warning}");
+
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Config::from_file(&path).unwrap().warnings().is_empty());
+
+        // Readable, but only variable names: nothing to warn about.
+        std::fs::write(&path, "[kot]\ntoken_env = \"KOT_ACCESS_TOKEN\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(Config::from_file(&path).unwrap().warnings().is_empty());
+    }
+
+    #[test]
+    fn secret_keys_names_pasted_tokens_and_urls_with_credentials() {
+        let text = format!(
+            "[kot]\ntoken_env = \"{PASTED}\"\n[cyzen]\ntoken_env = \"CYZEN_TOKEN\"\nbase_url = \"https://u:pw@example.com\"\n[x]\nhook = \"https://chat.example/a?token=t\"\nplain = \"https://example.com/v1\"\n"
+        );
+        assert_eq!(
+            secret_keys(&text),
+            ["cyzen.base_url", "kot.token_env", "x.hook"]
+        );
+    }
 
     #[test]
     fn a_full_file_reads_back() {

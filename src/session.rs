@@ -74,6 +74,7 @@ pub fn sandbox_config(sandbox: &Sandbox) -> Result<(Config, SecretLookup), Error
         }),
         notify: Some(notify),
         state_dir: None,
+        ..Config::default()
     };
     let lookup: SecretLookup = Arc::new(move |name: &str| secrets.get(name).cloned());
     Ok((config, lookup))

@@ -567,15 +567,44 @@ pub enum ReportError {
     Csv(#[from] csv::Error),
 }
 
+fn is_formula_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// True when `cell`, once its leading `'`s are removed, starts with a
+/// formula trigger.
+fn needs_neutralising(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .chars()
+        .next()
+        .is_some_and(is_formula_trigger)
+}
+
 /// A cell made safe for spreadsheets: a cell starting with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return gets a leading `'`, so that Excel shows
-/// it as text instead of evaluating it (CSV / formula injection). Other
-/// cells are unchanged. Readers that want the original value drop a
-/// leading `'` from cells whose second character is one of these.
+/// it as text instead of evaluating it (CSV / formula injection). A cell
+/// that already starts with `'`s before such a character gets one more, so
+/// that [`restore_cell`] gives every value back exactly. Other cells are
+/// unchanged.
+///
+/// The rule every CSV writer of kot-connect follows (malion-api's link CSV
+/// and wowtalk-api's CSVs apply the same one). Negative numbers are
+/// neutralised too (`-5` is written `'-5`): no column of these reports is a
+/// number a spreadsheet should compute with.
 pub fn neutralise_cell(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    if needs_neutralising(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// The inverse of [`neutralise_cell`], for readers of the reports: removes
+/// the one `'` it added.
+pub fn restore_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_neutralising(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -732,8 +761,11 @@ mod tests {
             ("出勤", "出勤"),
             ("a=b", "a=b"),
             ("", ""),
+            ("'=x", "''=x"),
+            ("'abc", "'abc"),
         ] {
             assert_eq!(neutralise_cell(cell), expected, "{cell:?}");
+            assert_eq!(restore_cell(&neutralise_cell(cell)), cell, "{cell:?}");
         }
     }
 
@@ -814,7 +846,7 @@ mod tests {
     proptest! {
         #[test]
         fn csv_round_trips_minus_the_neutralising_quote(
-            cells in prop::collection::vec(("[=+@\\-\t\ra-z0-9出勤,\"\n ]{0,12}", "[=+@\\-a-z0-9,\"\n ]{0,12}", "[=+\\-@a-z\"]{0,8}"), 0..8),
+            cells in prop::collection::vec(("[=+@\\-\t\r'a-z0-9出勤,\"\n ]{0,12}", "[=+@\\-a-z0-9,\"\n ]{0,12}", "[=+\\-@a-z\"]{0,8}"), 0..8),
         ) {
             let rows: Vec<FailureRow> = cells
                 .iter()
@@ -828,13 +860,7 @@ mod tests {
                 .collect();
             let parsed = read_back(&failure_csv(&rows).unwrap());
             prop_assert_eq!(parsed.len(), rows.len() + 1);
-            let unquote = |cell: &str| -> String {
-                let mut chars = cell.chars();
-                match (chars.next(), chars.next()) {
-                    (Some('\''), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => cell[1..].to_owned(),
-                    _ => cell.to_owned(),
-                }
-            };
+            let unquote = |cell: &str| -> String { restore_cell(cell).to_owned() };
             for (line, (code, message, src)) in parsed[1..].iter().zip(&cells) {
                 for cell in line {
                     prop_assert!(!matches!(cell.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')), "{cell:?}");

@@ -660,25 +660,31 @@ pub(crate) fn validate(row: &LinkRow) -> Vec<RowProblem> {
     problems
 }
 
-/// Escapes a cell a spreadsheet would run as a formula.
+/// True when `cell`, once its leading `'`s are removed, starts with a
+/// formula trigger: then one more `'` makes it safe and keeps it lossless.
+fn needs_guard(cell: &str) -> bool {
+    cell.trim_start_matches(GUARD)
+        .chars()
+        .next()
+        .is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
+}
+
+/// Escapes a cell a spreadsheet would run as a formula: a leading `'` when
+/// the cell (after any `'`s it already starts with) begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return. The rule every CSV writer of
+/// kot-connect follows (wowtalk-api's and kot-connect-core's are the same).
 fn guard(cell: &str) -> String {
-    match cell.chars().next() {
-        Some(c) if FORMULA_TRIGGERS.contains(&c) || c == GUARD => format!("{GUARD}{cell}"),
-        _ => cell.to_owned(),
+    if needs_guard(cell) {
+        format!("{GUARD}{cell}")
+    } else {
+        cell.to_owned()
     }
 }
 
 /// Removes the escape written by [`guard`].
 fn unguard(cell: &str) -> &str {
     match cell.strip_prefix(GUARD) {
-        Some(rest)
-            if rest
-                .chars()
-                .next()
-                .is_some_and(|c| FORMULA_TRIGGERS.contains(&c) || c == GUARD) =>
-        {
-            rest
-        }
+        Some(rest) if needs_guard(rest) => rest,
         _ => cell,
     }
 }
@@ -703,10 +709,23 @@ mod tests {
             "勤怠 太郎",
         ] {
             assert_eq!(unguard(&guard(s)), s, "{s:?}");
+            assert!(!guard(s).starts_with(FORMULA_TRIGGERS), "{s:?}");
         }
         assert_eq!(guard("=HYPERLINK()"), "'=HYPERLINK()");
         assert_eq!(guard("tarouk"), "tarouk");
         assert_eq!(unguard("'abc"), "'abc");
+        // The shared rule (the same table as wowtalk-api's and core's): a
+        // value already starting with `'` gets one more only before a trigger.
+        for (cell, written) in [
+            ("-5", "'-5"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("'abc", "'abc"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(guard(cell), written, "{cell:?}");
+        }
     }
 
     #[test]

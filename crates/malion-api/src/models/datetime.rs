@@ -1,7 +1,7 @@
 //! The date-times of MaLion logs. The WebAPI format is not public, so several
 //! forms are read; a value without an offset is taken as JST (+09:00).
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone};
 use serde::{Deserialize, Deserializer, Serializer};
 
 const JST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
@@ -26,7 +26,9 @@ const NAIVE_FORMATS: [&str; 4] = [
 /// Parses a MaLion date-time: RFC 3339 (`2026-11-21T09:03:00+09:00`,
 /// `...Z`), or without an offset, taken as JST: `2026/11/21 09:03:00`,
 /// `2026-11-21 09:03:00`, `2026-11-21T09:03:00` (fractions allowed), or
-/// `2026/11/21 09:03`.
+/// `2026/11/21 09:03`. The year must lie in 0000-9999, as RFC 3339 and
+/// [`format_datetime`] require: chrono alone would also read
+/// `-026- 4-01T03:00:00` as the year -26.
 pub fn parse_datetime(raw: &str) -> Option<DateTime<FixedOffset>> {
     let s = raw.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
@@ -35,6 +37,7 @@ pub fn parse_datetime(raw: &str) -> Option<DateTime<FixedOffset>> {
     NAIVE_FORMATS.iter().find_map(|f| {
         NaiveDateTime::parse_from_str(s, f)
             .ok()
+            .filter(|naive| (0..=9999).contains(&naive.year()))
             .and_then(|naive| JST.from_local_datetime(&naive).single())
     })
 }
@@ -117,5 +120,21 @@ mod tests {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
         assert_eq!(format_datetime(&want), "2026-11-21T09:03:00+09:00");
+    }
+
+    /// Found by the `datetime_parse` fuzz target: chrono read these as the
+    /// years -26 and 12026, which no RFC 3339 writer (ours included) can
+    /// write back.
+    #[test]
+    fn years_outside_0000_to_9999_are_refused() {
+        for bad in [
+            "-026- 4-01T03:00:00",
+            "12026/11/21 09:03",
+            "-0001-01-01 00:00:00",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+        let edge = parse_datetime("0026- 4-01T03:00:00").unwrap();
+        assert_eq!(parse_datetime(&format_datetime(&edge)), Some(edge));
     }
 }

@@ -33,9 +33,14 @@ impl Common {
     /// The session these options describe.
     ///
     /// # Errors
-    /// As [`Session::open`].
+    /// As [`Session::open`]. The configuration's warnings (e.g. secrets in
+    /// a file others can read) are printed on standard error.
     pub async fn session(&self) -> Result<Session, Error> {
-        Session::open(self.config.as_deref(), self.state_dir.clone()).await
+        let session = Session::open(self.config.as_deref(), self.state_dir.clone()).await?;
+        for warning in session.services.config().warnings() {
+            eprintln!("warning: {warning}");
+        }
+        Ok(session)
     }
 
     /// Run options with a progress bar on standard error.

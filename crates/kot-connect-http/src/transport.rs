@@ -308,6 +308,14 @@ impl TransportBuilder {
 
     /// Uses the caller's reqwest client (its pool, proxy, TLS and redirect
     /// settings). Timeouts set here still apply to each attempt.
+    ///
+    /// The client's redirect policy is then the caller's: the transport's
+    /// own client follows redirects only within the same origin, so no
+    /// credential can reach another host. reqwest's default policy drops `Authorization` on a
+    /// cross-host redirect but keeps other headers (such as a
+    /// [`HeaderAuth`](crate::HeaderAuth) key): build the client with
+    /// `redirect(reqwest::redirect::Policy::none())` unless you need
+    /// redirects to other hosts.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

@@ -109,7 +109,9 @@ async fn senselink_sync(flavor: Option<&str>) -> (Sandbox, usize, usize) {
         c.senselink.as_mut().unwrap().flavor = flavor.map(str::to_owned);
     });
     let day = senselink::Day::Date(work_date);
-    let outcome = senselink::attendance(&services, day, &post()).await.unwrap();
+    let outcome = senselink::attendance(&services, day, &post())
+        .await
+        .unwrap();
     // 出勤 and 退勤 for everyone who was recognised that day.
     let punches = 2 * employees;
     assert_eq!(outcome.posted, punches);
@@ -129,7 +131,9 @@ async fn senselink_sync(flavor: Option<&str>) -> (Sandbox, usize, usize) {
 
     // A second run the same JST day: no new punch, divisions from the cache.
     sandbox.clock().advance(Duration::hours(2));
-    let again = senselink::attendance(&services, day, &post()).await.unwrap();
+    let again = senselink::attendance(&services, day, &post())
+        .await
+        .unwrap();
     assert_eq!(again.posted, 0);
     assert_eq!(
         calls(&sandbox, Service::Kot),

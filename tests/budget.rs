@@ -86,7 +86,7 @@ fn pad_to_hundreds(sandbox: &Sandbox, code: &str, work_date: NaiveDate) -> usize
     let noon = jst(2026, 11, 18, 12, 30);
     assert_eq!(work_date, date(2026, 11, 18));
     let mut i = 0;
-    while senselink_records(sandbox, work_date) % 100 != 0 {
+    while !senselink_records(sandbox, work_date).is_multiple_of(100) {
         sandbox
             .senselink()
             .add_record(code, noon + Duration::seconds(i))
@@ -103,7 +103,7 @@ async fn senselink_sync(flavor: Option<&str>) -> (Sandbox, usize, usize) {
         .unwrap();
     let work_date = date(2026, 11, 18);
     let records = pad_to_hundreds(&sandbox, "000001", work_date);
-    assert!(records >= 200 && records % 100 == 0, "{records}");
+    assert!(records >= 200 && records.is_multiple_of(100), "{records}");
     let dir = tempfile::tempdir().unwrap();
     let services = services(&sandbox, dir.path(), |c| {
         c.senselink.as_mut().unwrap().flavor = flavor.map(str::to_owned);

@@ -158,13 +158,12 @@ async fn a_punch_is_posted_once_with_its_work_date_seconds_and_code() {
 
 #[tokio::test]
 async fn post_errors_say_whether_the_punch_may_be_in_kot() {
-    let cases: [(ResponseTemplate, bool); 6] = [
+    let cases: [(ResponseTemplate, bool); 5] = [
         (
             ResponseTemplate::new(400)
                 .set_body_string(r#"{"errors":[{"message":"Invalid time.","code":201}]}"#),
             true,
         ),
-        (ResponseTemplate::new(403).set_body_string(FLAT_303), true),
         (
             ResponseTemplate::new(404).set_body_string("not found"),
             true,
@@ -202,6 +201,45 @@ async fn post_errors_say_whether_the_punch_may_be_in_kot() {
         );
         assert!(!err.to_string().contains(TOKEN));
     }
+}
+
+/// KOT's 303 says the punch was not recorded: it is sent again after the
+/// gateway's pause, at most `RATE_LIMIT_ATTEMPTS` times, then rejected.
+#[tokio::test]
+async fn a_rate_limited_post_is_sent_again_then_rejected() {
+    use kot_connect_core::adapters::kot::RATE_LIMIT_ATTEMPTS;
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/daily-workings/timerecord/k0001"))
+        .respond_with(ResponseTemplate::new(403).set_body_string(FLAT_303))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/daily-workings/timerecord/k0001"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(POSTED))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let kot =
+        gateway(&server, jst_utc(12, 0), true).with_rate_limit_pause(Duration::from_millis(5));
+    assert_eq!(kot.post_punch(&punch()).await.unwrap(), punch().at);
+
+    let server = self::server().await;
+    Mock::given(method("POST"))
+        .and(path("/daily-workings/timerecord/k0001"))
+        .respond_with(ResponseTemplate::new(403).set_body_string(FLAT_303))
+        .expect(u64::from(RATE_LIMIT_ATTEMPTS))
+        .mount(&server)
+        .await;
+    let err = gateway(&server, jst_utc(12, 0), true)
+        .with_rate_limit_pause(Duration::from_millis(5))
+        .post_punch(&punch())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PostError::Rejected { .. }), "{err:?}");
+    assert!(!err.to_string().contains(TOKEN));
 }
 
 #[tokio::test]

@@ -127,17 +127,49 @@ pub fn load_watermark(
         })
 }
 
-impl Described for CyzenPress {
+/// What a run keeps of one status press, made as its page arrives (the
+/// raw history, with its address and comment, is dropped at once): the
+/// rule's inputs and what a failure row shows.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    history_id: String,
+    user_code: Option<String>,
+    status_type: StatusType,
+    status_name: Option<String>,
+    pressed_at: DateTime<FixedOffset>,
+    location: Option<Location>,
+}
+
+impl From<CyzenPress> for Seen {
+    fn from(press: CyzenPress) -> Self {
+        Seen {
+            history_id: press.history_id().as_str().to_owned(),
+            user_code: press.user_code().map(|c| c.as_str().to_owned()),
+            status_type: status_type(&press),
+            status_name: press.status_name().map(str::to_owned),
+            pressed_at: press.pressed_at_jst(),
+            location: press.location().map(|l| Location {
+                latitude: l.latitude,
+                longitude: l.longitude,
+            }),
+        }
+    }
+}
+
+impl Described for Seen {
     fn source_ref(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::Cyzen, self.history_id().as_str())
+        SourceRef::new(SourceSystem::Cyzen, self.history_id.as_str())
     }
 
     fn at(&self) -> Option<DateTime<FixedOffset>> {
-        Some(self.pressed_at_jst())
+        Some(self.pressed_at)
     }
 
     fn kind(&self) -> Option<PunchKind> {
-        punch_kind(&status_type(self), self.status_name().unwrap_or_default())
+        punch_kind(
+            &self.status_type,
+            self.status_name.as_deref().unwrap_or_default(),
+        )
     }
 }
 
@@ -169,25 +201,25 @@ impl Source for CyzenSource {
         let range = cyzen_api::TimeRange::new(window.from, window.to).map_err(error)?;
         ctx.progress.begin(Stage::Fetch, None);
         let mut stream = self.client.histories().list(range).presses();
-        let mut presses = Vec::new();
+        // Page by page: each press becomes a `Seen` as it arrives, so the
+        // run holds the window's compact presses, never the raw pages.
+        let mut presses: Vec<Seen> = Vec::new();
         while let Some(press) = stream.next().await {
-            presses.push(press.map_err(error)?);
+            presses.push(Seen::from(press.map_err(error)?));
             ctx.progress.advance(Stage::Fetch, 1);
         }
+        drop(stream);
         ctx.progress.end(Stage::Fetch);
         let fetched = presses.len();
 
-        let outcome = Matcher::same_as_code()
-            .match_records(presses, |p: &CyzenPress| p.user_code().map(|c| c.as_str()));
+        let outcome =
+            Matcher::same_as_code().match_records(presses, |p: &Seen| p.user_code.as_deref());
         // A user who is not enabled goes to the rule (ignored there, not
         // reported), even when KOT does not know the code.
         let (matched, failures) = split_matches(
             outcome,
             ctx.directory,
-            |p: &CyzenPress| {
-                p.user_code()
-                    .map_or_else(String::new, |c| c.as_str().to_owned())
-            },
+            |p: &Seen| p.user_code.clone().unwrap_or_default(),
             MISSING_USER_CODE,
             |m| !self.rule.enabled.contains(&m.employee),
         );
@@ -196,15 +228,14 @@ impl Source for CyzenSource {
             .map(|m| {
                 let press = m.record;
                 StatusPress {
-                    history_id: press.history_id().as_str().to_owned(),
+                    history_id: press.history_id,
                     employee: m.employee,
-                    status_type: status_type(&press),
-                    status_name: press.status_name().unwrap_or(UNKNOWN_STATUS).to_owned(),
-                    pressed_at: press.pressed_at_jst(),
-                    location: press.location().map(|l| Location {
-                        latitude: l.latitude,
-                        longitude: l.longitude,
-                    }),
+                    status_type: press.status_type,
+                    status_name: press
+                        .status_name
+                        .unwrap_or_else(|| UNKNOWN_STATUS.to_owned()),
+                    pressed_at: press.pressed_at,
+                    location: press.location,
                 }
             })
             .collect();

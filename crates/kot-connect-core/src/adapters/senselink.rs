@@ -115,13 +115,41 @@ impl SenseLinkSource {
     }
 }
 
-impl Described for Record {
+/// What a run keeps of one recognition record, made as its page arrives
+/// (the raw record, with its names, device and image fields, is dropped at
+/// once): the rule's inputs and what a failure row shows.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    id: i64,
+    job_number: Option<String>,
+    at: DateTime<FixedOffset>,
+    location: Option<Location>,
+}
+
+impl From<Record> for Seen {
+    fn from(r: Record) -> Self {
+        Seen {
+            id: r.id.get(),
+            job_number: r.job_number.map(|j| j.as_str().to_owned()),
+            at: r.sign_time.with_timezone(&jst()),
+            location: match (r.latitude, r.longitude) {
+                (Some(latitude), Some(longitude)) => Some(Location {
+                    latitude,
+                    longitude,
+                }),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Described for Seen {
     fn source_ref(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::SenseLink, self.id.get().to_string())
+        SourceRef::new(SourceSystem::SenseLink, self.id.to_string())
     }
 
     fn at(&self) -> Option<DateTime<FixedOffset>> {
-        Some(self.sign_time.with_timezone(&jst()))
+        Some(self.at)
     }
 }
 
@@ -147,27 +175,25 @@ impl Source for SenseLinkSource {
             .on_dates(work_date, next)
             .employees_only()
             .stream();
-        let mut records = Vec::new();
+        // Page by page: each record becomes a `Seen` as it arrives, so the
+        // run holds the work date's compact records, never the raw pages.
+        let mut records: Vec<Seen> = Vec::new();
         while let Some(record) = stream.next().await {
             let record =
                 record.map_err(|e| SourceError::new(SourceSystem::SenseLink.as_str(), e))?;
-            records.push(record);
+            records.push(Seen::from(record));
             ctx.progress.advance(Stage::Fetch, 1);
         }
+        drop(stream);
         ctx.progress.end(Stage::Fetch);
         let fetched = records.len();
 
-        let outcome = Matcher::same_as_code().match_records(records, |r: &Record| {
-            r.job_number.as_ref().map(|j| j.as_str())
-        });
+        let outcome =
+            Matcher::same_as_code().match_records(records, |r: &Seen| r.job_number.as_deref());
         let (matched, failures) = split_matches(
             outcome,
             ctx.directory,
-            |r: &Record| {
-                r.job_number
-                    .as_ref()
-                    .map_or_else(String::new, |j| j.as_str().to_owned())
-            },
+            |r: &Seen| r.job_number.clone().unwrap_or_default(),
             MISSING_JOB_NUMBER,
             |_| false,
         );
@@ -185,15 +211,8 @@ impl Source for SenseLinkSource {
             .into_iter()
             .map(|m| {
                 let r = m.record;
-                let mut recognition =
-                    Recognition::new(r.id.get(), m.employee, r.sign_time.with_timezone(&jst()));
-                recognition.location = match (r.latitude, r.longitude) {
-                    (Some(latitude), Some(longitude)) => Some(Location {
-                        latitude,
-                        longitude,
-                    }),
-                    _ => None,
-                };
+                let mut recognition = Recognition::new(r.id, m.employee, r.at);
+                recognition.location = r.location;
                 recognition
             })
             .collect();

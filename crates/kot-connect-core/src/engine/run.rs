@@ -99,8 +99,14 @@ pub struct DirectorySnapshot {
     pub employees: Vec<Employee>,
     /// Every division.
     pub divisions: Vec<Division>,
-    /// When KOT was read.
+    /// When KOT's employees were read.
     pub read_at: DateTime<FixedOffset>,
+    /// When KOT's divisions were read (`None` in a cache written before
+    /// this field existed: [`DirectorySnapshot::read_at`] then). They are
+    /// read again once this is not the current JST date; see
+    /// [`Engine::directory_snapshot`].
+    #[serde(default)]
+    pub divisions_read_at: Option<DateTime<FixedOffset>>,
     /// `true` when this is the cached copy (KOT was in a time band).
     #[serde(skip)]
     pub from_cache: bool,
@@ -399,11 +405,21 @@ impl Engine {
     /// nothing); inside a time band (KOT refuses the read) the cache is
     /// returned, `from_cache` set.
     ///
+    /// The employees are read every time (one `GET /employees`). The
+    /// divisions, which only give the day borders, are read (one `GET
+    /// /divisions`) only when the cache cannot give them: no readable
+    /// cache, a cache whose divisions were not read on the current JST
+    /// date ([`DirectorySnapshot::divisions_read_at`]), or an employee
+    /// whose division the cached list lacks. So a day's runs read them
+    /// once, and a new division is seen on the first run that needs it.
+    ///
     /// # Errors
     /// [`EngineError::NoDirectoryCache`] inside a time band with no cache,
     /// saying when KOT reopens; [`EngineError::Gateway`] for any other
     /// failed read (the cache is not used then);
-    /// [`EngineError::CorruptCache`], [`EngineError::State`].
+    /// [`EngineError::CorruptCache`] inside a time band (outside one, a
+    /// damaged cache is read again from KOT and replaced),
+    /// [`EngineError::State`].
     pub async fn directory_snapshot(
         &self,
         mode: RunMode,
@@ -412,43 +428,69 @@ impl Engine {
     }
 
     async fn read_directory(&self, write_cache: bool) -> Result<DirectorySnapshot, EngineError> {
-        let read = async {
-            let employees = self.kot.employees().await?;
-            let divisions = self.kot.divisions().await?;
-            Ok::<_, GatewayError>((employees, divisions))
-        };
-        match read.await {
-            Ok((employees, divisions)) => {
-                let snapshot = DirectorySnapshot {
-                    employees,
-                    divisions,
-                    read_at: self.now(),
-                    from_cache: false,
-                };
-                if write_cache {
-                    let bytes =
-                        serde_json::to_vec(&snapshot).map_err(|e| EngineError::CorruptCache {
-                            name: DIRECTORY_CACHE.to_owned(),
-                            message: e.to_string(),
-                        })?;
-                    self.state.store(DIRECTORY_CACHE, &bytes)?;
-                }
-                Ok(snapshot)
-            }
+        let now = self.now();
+        let employees = match self.kot.employees().await {
+            Ok(employees) => employees,
             Err(GatewayError::TimeBand { reopens_at }) => {
-                let Some(bytes) = self.state.load(DIRECTORY_CACHE)? else {
-                    return Err(EngineError::NoDirectoryCache { reopens_at });
-                };
-                let mut snapshot: DirectorySnapshot =
-                    serde_json::from_slice(&bytes).map_err(|e| EngineError::CorruptCache {
-                        name: DIRECTORY_CACHE.to_owned(),
-                        message: e.to_string(),
-                    })?;
-                snapshot.from_cache = true;
-                Ok(snapshot)
+                return self.cached_directory(reopens_at);
             }
-            Err(other) => Err(other.into()),
+            Err(other) => return Err(other.into()),
+        };
+        // The divisions (day borders) change rarely: reuse the cached list
+        // when it is fresh; a damaged cache only costs a read here.
+        let cached = self.load_directory_cache().ok().flatten();
+        let (divisions, divisions_read_at) = match cached {
+            Some(cache) if divisions_fresh(&cache, &employees, &now) => {
+                let read_at = cache.divisions_read_at.unwrap_or(cache.read_at);
+                (cache.divisions, read_at)
+            }
+            _ => match self.kot.divisions().await {
+                Ok(divisions) => (divisions, now),
+                Err(GatewayError::TimeBand { reopens_at }) => {
+                    return self.cached_directory(reopens_at);
+                }
+                Err(other) => return Err(other.into()),
+            },
+        };
+        let snapshot = DirectorySnapshot {
+            employees,
+            divisions,
+            read_at: now,
+            divisions_read_at: Some(divisions_read_at),
+            from_cache: false,
+        };
+        if write_cache {
+            let bytes = serde_json::to_vec(&snapshot).map_err(|e| EngineError::CorruptCache {
+                name: DIRECTORY_CACHE.to_owned(),
+                message: e.to_string(),
+            })?;
+            self.state.store(DIRECTORY_CACHE, &bytes)?;
         }
+        Ok(snapshot)
+    }
+
+    /// The cached directory, for a run inside a time band.
+    fn cached_directory(
+        &self,
+        reopens_at: DateTime<FixedOffset>,
+    ) -> Result<DirectorySnapshot, EngineError> {
+        let mut snapshot = self
+            .load_directory_cache()?
+            .ok_or(EngineError::NoDirectoryCache { reopens_at })?;
+        snapshot.from_cache = true;
+        Ok(snapshot)
+    }
+
+    fn load_directory_cache(&self) -> Result<Option<DirectorySnapshot>, EngineError> {
+        let Some(bytes) = self.state.load(DIRECTORY_CACHE)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| EngineError::CorruptCache {
+                name: DIRECTORY_CACHE.to_owned(),
+                message: e.to_string(),
+            })
     }
 
     /// Runs `source` once; see [`Engine`] for the steps.
@@ -859,6 +901,25 @@ fn given_up_row(entry: &LedgerEntry, oldest: NaiveDate) -> FailureRow {
             ),
         },
     )
+}
+
+/// Whether `cache`'s divisions may stand for KOT's on `now`: they were
+/// read on `now`'s JST date and name every division `employees` are in.
+fn divisions_fresh(
+    cache: &DirectorySnapshot,
+    employees: &[Employee],
+    now: &DateTime<FixedOffset>,
+) -> bool {
+    let read_at = cache.divisions_read_at.unwrap_or(cache.read_at);
+    if read_at.with_timezone(&jst()).date_naive() != now.with_timezone(&jst()).date_naive() {
+        return false;
+    }
+    let known: std::collections::HashSet<&str> =
+        cache.divisions.iter().map(|d| d.code.as_str()).collect();
+    employees
+        .iter()
+        .filter_map(|e| e.division_code.as_ref())
+        .all(|code| known.contains(code.as_str()))
 }
 
 /// The dates KOT's punches are read for: the source's work dates and every

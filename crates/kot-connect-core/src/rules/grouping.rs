@@ -349,17 +349,23 @@ mod tests {
             .unwrap()
     }
 
-    /// A border on the hour, on an odd second, or with a fraction of a
-    /// second.
+    /// Times of day (seconds since midnight) that borders and instants
+    /// share, so that instants fall on and right beside borders.
+    const EDGES: [u32; 5] = [0, 5 * 3600, 5 * 3600 - 1, 86_399, 12 * 3600 + 30 * 60];
+
+    /// A border on an edge, on any second, or with a fraction of a second.
     fn arb_border() -> impl Strategy<Value = DayBorder> {
+        let at = |s: u32, n: u32| {
+            DayBorder::new(NaiveTime::from_num_seconds_from_midnight_opt(s, n).unwrap())
+        };
         prop_oneof![
-            (0u32..24).prop_map(|h| DayBorder::new(NaiveTime::from_hms_opt(h, 0, 0).unwrap())),
-            (0u32..86_400).prop_map(|s| {
-                DayBorder::new(NaiveTime::from_num_seconds_from_midnight_opt(s, 0).unwrap())
-            }),
-            (0u32..86_400, 1u32..1_000_000_000).prop_map(|(s, n)| {
-                DayBorder::new(NaiveTime::from_num_seconds_from_midnight_opt(s, n).unwrap())
-            }),
+            proptest::sample::select(EDGES.to_vec()).prop_map(move |s| at(s, 0)),
+            (0u32..86_400).prop_map(move |s| at(s, 0)),
+            (
+                proptest::sample::select(EDGES.to_vec()),
+                1u32..1_000_000_000
+            )
+                .prop_map(move |(s, n)| at(s, n)),
         ]
     }
 
@@ -378,12 +384,24 @@ mod tests {
             })
     }
 
-    /// An instant in four days: coarse (so that equal instants are common)
-    /// or to the nanosecond, in JST, UTC or another offset.
+    /// An instant in four days: coarse (so that equal instants are common),
+    /// on or beside an edge, or to the nanosecond; in JST, UTC or another
+    /// offset.
     fn arb_instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
         (
             prop_oneof![
                 (0i64..4 * 24 * 4).prop_map(|q| Duration::minutes(q * 15)),
+                // On an edge, or a second or a nanosecond beside it.
+                (
+                    0i64..4,
+                    proptest::sample::select(EDGES.to_vec()),
+                    proptest::sample::select(vec![-1_000_000_000i64, -1, 0, 1, 1_000_000_000]),
+                )
+                    .prop_map(|(day, edge, jitter)| {
+                        Duration::days(day)
+                            + Duration::seconds(i64::from(edge))
+                            + Duration::nanoseconds(jitter)
+                    }),
                 (0i64..4 * 86_400, 0i64..1_000_000_000)
                     .prop_map(|(s, n)| Duration::seconds(s) + Duration::nanoseconds(n)),
             ],

@@ -96,6 +96,9 @@ pub mod rules;
 pub mod schedule;
 pub mod time;
 
+/// The inline small string of [`SourceRef::record_id`] (re-exported from
+/// `compact_str`).
+pub use compact_str::CompactString;
 pub use directory::{Directory, DirectoryEntry, ResolveError};
 pub use employee_sync::{EmployeeSyncPlan, PersonFields, SenseLinkPerson, plan_employee_sync};
 pub use engine::{

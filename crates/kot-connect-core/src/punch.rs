@@ -3,6 +3,7 @@
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use compact_str::CompactString;
 use kot_api::models::{EmployeeCode, EmployeeKey, PunchCode};
 use serde::{Deserialize, Serialize};
 
@@ -128,17 +129,21 @@ impl fmt::Display for SourceSystem {
 
 /// Where a punch came from: the source system and the id of its record
 /// there. It identifies the punch in the ledger across runs.
+///
+/// Ids of up to 24 bytes (every SenseLink id, cyzen history id and MaLion
+/// log id seen so far) are stored inline, so building or cloning a
+/// reference does not allocate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceRef {
     /// The source system.
     pub system: SourceSystem,
     /// The record's id in that system (stable across fetches).
-    pub record_id: String,
+    pub record_id: CompactString,
 }
 
 impl SourceRef {
     /// A reference to record `record_id` of `system`.
-    pub fn new(system: SourceSystem, record_id: impl Into<String>) -> Self {
+    pub fn new(system: SourceSystem, record_id: impl Into<CompactString>) -> Self {
         Self {
             system,
             record_id: record_id.into(),

@@ -134,7 +134,7 @@ async fn commands_become_punches_and_the_rest_is_accounted_for() {
         .iter()
         .map(|f| {
             (
-                f.source.as_ref().unwrap().record_id.clone(),
+                f.source.as_ref().unwrap().record_id.to_string(),
                 f.reason.clone(),
             )
         })

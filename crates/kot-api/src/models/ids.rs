@@ -12,7 +12,10 @@ id_newtype! {
     ///
     /// Only `GET /employees/{employeeCode}` takes it; every other endpoint takes
     /// the immutable [`EmployeeKey`].
-    EmployeeCode
+    ///
+    /// Codes of up to 24 bytes are stored inline (no heap allocation), so
+    /// cloning one, as every punch and report row does, is a copy.
+    EmployeeCode: ::compact_str::CompactString
 }
 
 id_newtype! {
@@ -60,4 +63,32 @@ id_newtype! {
 id_newtype! {
     /// 企業識別キー (company key).
     CompanyKey
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn employee_codes_short_and_long_behave_as_their_text() {
+        let long = "U".repeat(40);
+        for raw in ["0012", "", long.as_str()] {
+            let code = EmployeeCode::new(raw);
+            assert_eq!(code.as_str(), raw);
+            assert_eq!(code.to_string(), raw);
+            assert_eq!(code.clone().into_inner(), raw);
+            assert_eq!(EmployeeCode::from(raw.to_owned()), code);
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, serde_json::to_string(raw).unwrap());
+            assert_eq!(serde_json::from_str::<EmployeeCode>(&json).unwrap(), code);
+        }
+        // Ordering is the text's: leading zeros matter.
+        let mut codes = [EmployeeCode::new("10"), EmployeeCode::new("010")];
+        codes.sort();
+        assert_eq!(codes[0].as_str(), "010");
+        assert_eq!(
+            format!("{:>6}|{:?}", codes[1], codes[1]),
+            "    10|EmployeeCode(\"10\")"
+        );
+    }
 }

@@ -123,10 +123,24 @@ macro_rules! string_enum {
 /// (`Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord`, transparent serde),
 /// `new`, `as_str`, `into_inner`, `Display`, `From<String>`, `From<&str>`,
 /// `From<Self> for String`, `AsRef<str>` and `Borrow<str>`.
+///
+/// The value is stored in a `String`, or in the type given after a colon
+/// (`Name: ::compact_str::CompactString`), which must convert from `String`
+/// and `&str`, into `String`, and have `as_str`. Equality, ordering and
+/// hashing are those of the text in both cases.
 macro_rules! id_newtype {
     (
         $(#[$meta:meta])*
         $name:ident
+    ) => {
+        $crate::models::macros::id_newtype! {
+            $(#[$meta])*
+            $name: ::std::string::String
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident: $repr:ty
     ) => {
         $(#[$meta])*
         #[derive(
@@ -141,58 +155,59 @@ macro_rules! id_newtype {
             ::serde::Deserialize,
         )]
         #[serde(transparent)]
-        pub struct $name(::std::string::String);
+        pub struct $name($repr);
 
         impl $name {
             /// Wraps a raw value as received from, or to be sent to, KOT.
             pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                $name(value.into())
+                $name(<$repr>::from(value.into()))
             }
 
             /// The raw value.
+            #[inline]
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
 
             /// Unwraps the raw value.
             pub fn into_inner(self) -> ::std::string::String {
-                self.0
+                ::std::string::String::from(self.0)
             }
         }
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.pad(&self.0)
+                f.pad(self.as_str())
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                $name(value)
+                $name(<$repr>::from(value))
             }
         }
 
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                $name(value.to_owned())
+                $name(<$repr>::from(value))
             }
         }
 
         impl ::std::convert::From<$name> for ::std::string::String {
             fn from(value: $name) -> Self {
-                value.0
+                ::std::string::String::from(value.0)
             }
         }
 
         impl ::std::convert::AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
     };

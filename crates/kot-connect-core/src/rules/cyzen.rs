@@ -680,13 +680,13 @@ mod tests {
             }
             let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
             for p in &out.punches {
-                *outcomes.entry(p.source.record_id.clone()).or_default() += 1;
+                *outcomes.entry(p.source.record_id.to_string()).or_default() += 1;
             }
             for p in &out.punches {
-                prop_assert_eq!(outcomes[&p.source.record_id], 1);
+                prop_assert_eq!(outcomes[p.source.record_id.as_str()], 1);
             }
             for i in &out.ignored {
-                *outcomes.entry(i.source.record_id.clone()).or_default() += 1;
+                *outcomes.entry(i.source.record_id.to_string()).or_default() += 1;
             }
             prop_assert_eq!(inputs, outcomes);
         }

@@ -30,7 +30,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::grouping::{Ranked, for_each_work_day, sort_by_employee_and_time};
+use super::grouping::Grouped;
 use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
@@ -187,25 +187,28 @@ impl MaLionRule {
 
     /// Applies the rule to `logs` of any work dates.
     pub fn apply(&self, logs: &[PcLog], borders: &(impl DayBorders + ?Sized)) -> RuleOutput {
-        let sorted = sort_by_employee_and_time(logs, |l| &l.employee, |l| &l.at, tie);
+        let grouped = Grouped::new(logs, |l| &l.employee, |l| &l.at, |_| (), tie);
         let mut out = RuleOutput {
             punches: Vec::new(),
-            ignored: Vec::with_capacity(sorted.len()),
+            ignored: Vec::with_capacity(logs.len()),
         };
-        for_each_work_day(
-            &sorted,
-            |l| &l.employee,
+        // One employee's logs of one day, reused from day to day.
+        let mut today: Vec<&PcLog> = Vec::new();
+        grouped.for_each_work_day(
             |l| &l.at,
             borders,
-            |date, day| {
-                self.apply_day(date, day, &mut out);
+            |_, date, day| {
+                today.clear();
+                today.extend(day.iter());
+                self.apply_day(date, &today, &mut out);
             },
         );
         out
     }
 
-    fn apply_day(&self, date: NaiveDate, day: &[Ranked<'_, PcLog>], out: &mut RuleOutput) {
-        let is_dup = |i: usize| i > 0 && day[i - 1].1.same_log(day[i].1);
+    /// `day`: one employee's logs of one work date, in order.
+    pub(super) fn apply_day(&self, date: NaiveDate, day: &[&PcLog], out: &mut RuleOutput) {
+        let is_dup = |i: usize| i > 0 && day[i - 1].same_log(day[i]);
         let (counts_in, counts_out): (EventTest, EventTest) = match self.policy {
             MaLionPolicy::LogonLogoff => (|e| *e == PcEvent::Logon, |e| *e == PcEvent::Logoff),
             MaLionPolicy::FirstLastOfDay => (
@@ -213,18 +216,18 @@ impl MaLionRule {
                 |e| !matches!(e, PcEvent::Unknown(_)),
             ),
         };
-        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].1.event));
+        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].event));
         let last_out = (0..day.len())
             .rev()
-            .find(|&i| !is_dup(i) && counts_out(&day[i].1.event))
+            .find(|&i| !is_dup(i) && counts_out(&day[i].event))
             .filter(|&i| first_in.is_none_or(|first| i > first));
         let mut kept = 0;
-        for (i, &(_, log)) in day.iter().enumerate() {
+        for (i, &log) in day.iter().enumerate() {
             if is_dup(i) {
                 out.ignored.push(ignored(
                     log,
                     IgnoreReason::Duplicate {
-                        kept: day[kept].1.source(),
+                        kept: day[kept].source(),
                     },
                 ));
                 continue;

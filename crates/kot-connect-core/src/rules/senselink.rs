@@ -22,7 +22,9 @@ pub use crate::schedule::TargetDay;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 
-use super::grouping::{for_each_work_day, sort_by_employee_and_time};
+use compact_str::ToCompactString;
+
+use super::grouping::Grouped;
 use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
@@ -67,8 +69,13 @@ impl Recognition {
     }
 
     fn source(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::SenseLink, self.id.to_string())
+        source_of(self.id)
     }
+}
+
+/// `senselink:<id>`, formatted without allocating.
+fn source_of(id: i64) -> SourceRef {
+    SourceRef::new(SourceSystem::SenseLink, id.to_compact_string())
 }
 
 /// 連携項目: which punches are synced.
@@ -115,36 +122,48 @@ impl SenseLinkRule {
         records: &[Recognition],
         borders: &(impl DayBorders + ?Sized),
     ) -> RuleOutput {
-        let sorted =
-            sort_by_employee_and_time(records, |r| &r.employee, |r| &r.at, |a, b| a.id.cmp(&b.id));
-        let mut out = RuleOutput {
-            punches: Vec::new(),
-            ignored: Vec::with_capacity(sorted.len()),
-        };
-        for_each_work_day(
-            &sorted,
+        // The payload is the record id: ignored records are built from the
+        // grouping alone, and only punches read the record again.
+        let grouped = Grouped::new(
+            records,
             |r| &r.employee,
             |r| &r.at,
+            |r| r.id,
+            |a, b| a.id.cmp(&b.id),
+        );
+        let mut out = RuleOutput {
+            punches: Vec::new(),
+            ignored: Vec::with_capacity(records.len()),
+        };
+        let ignore = |id: i64, employee: &EmployeeCode, reason| Ignored {
+            source: source_of(id),
+            employee: employee.clone(),
+            reason,
+        };
+        grouped.for_each_work_day(
+            |r| &r.at,
             borders,
-            |date, day| {
+            |employee, date, day| {
                 if date != work_date {
-                    for (_, r) in day {
-                        out.ignored.push(ignored(r, IgnoreReason::OutsideWindow));
-                    }
+                    out.ignored.extend(
+                        day.payloads()
+                            .map(|id| ignore(id, employee, IgnoreReason::OutsideWindow)),
+                    );
                     return;
                 }
                 let last = day.len() - 1;
-                for (i, &(_, r)) in day.iter().enumerate() {
-                    match (i, self.mode) {
-                        (0, _) => out.punches.push(punch(r, PunchKind::ClockIn, date)),
-                        (i, SenseLinkMode::ClockInAndOut) if i == last => {
-                            out.punches.push(punch(r, PunchKind::ClockOut, date));
-                        }
+                for (i, id) in day.payloads().enumerate() {
+                    let kind = match (i, self.mode) {
+                        (0, _) => Ok(PunchKind::ClockIn),
+                        (i, SenseLinkMode::ClockInAndOut) if i == last => Ok(PunchKind::ClockOut),
                         (i, SenseLinkMode::ClockInOnly) if i == last => {
-                            out.ignored
-                                .push(ignored(r, IgnoreReason::ClockOutNotSynced));
+                            Err(IgnoreReason::ClockOutNotSynced)
                         }
-                        _ => out.ignored.push(ignored(r, IgnoreReason::NotFirstOrLast)),
+                        _ => Err(IgnoreReason::NotFirstOrLast),
+                    };
+                    match kind {
+                        Ok(kind) => out.punches.push(punch(day.record(i), employee, kind, date)),
+                        Err(reason) => out.ignored.push(ignore(id, employee, reason)),
                     }
                 }
             },
@@ -153,23 +172,16 @@ impl SenseLinkRule {
     }
 }
 
-fn punch(r: &Recognition, kind: PunchKind, work_date: NaiveDate) -> Punch {
+/// `employee` is `r.employee` (the grouping's copy, already in cache).
+fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: NaiveDate) -> Punch {
     Punch {
-        employee: r.employee.clone(),
+        employee: employee.clone(),
         key: None,
         kind,
         at: r.at,
         work_date,
         source: r.source(),
         location: r.location,
-    }
-}
-
-fn ignored(r: &Recognition, reason: IgnoreReason) -> Ignored {
-    Ignored {
-        source: r.source(),
-        employee: r.employee.clone(),
-        reason,
     }
 }
 
@@ -195,7 +207,7 @@ mod tests {
                 .iter()
                 .map(|p| {
                     (
-                        p.source.record_id.clone(),
+                        p.source.record_id.to_string(),
                         p.kind.label_ja(),
                         p.at.format("%d %H:%M").to_string(),
                     )
@@ -203,7 +215,7 @@ mod tests {
                 .collect(),
             out.ignored
                 .iter()
-                .map(|i| (i.source.record_id.clone(), i.reason.to_string()))
+                .map(|i| (i.source.record_id.to_string(), i.reason.to_string()))
                 .collect(),
         )
     }
@@ -384,8 +396,8 @@ mod tests {
             let border = DayBorder::new(chrono::NaiveTime::from_hms_opt(border_hour, 0, 0).unwrap());
             let mode = if clock_in_only { SenseLinkMode::ClockInOnly } else { SenseLinkMode::ClockInAndOut };
             let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border);
-            let mut seen: Vec<String> = out.punches.iter().map(|p| p.source.record_id.clone())
-                .chain(out.ignored.iter().map(|i| i.source.record_id.clone()))
+            let mut seen: Vec<String> = out.punches.iter().map(|p| p.source.record_id.to_string())
+                .chain(out.ignored.iter().map(|i| i.source.record_id.to_string()))
                 .collect();
             seen.sort();
             let mut all: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();

@@ -188,11 +188,11 @@ mod tests {
             }
             let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
             for p in &out.punches {
-                *outcomes.entry(p.source.record_id.clone()).or_default() += 1;
+                *outcomes.entry(p.source.record_id.to_string()).or_default() += 1;
             }
             prop_assert!(outcomes.values().all(|&n| n == 1), "a message punched twice");
             for i in &out.ignored {
-                *outcomes.entry(i.source.record_id.clone()).or_default() += 1;
+                *outcomes.entry(i.source.record_id.to_string()).or_default() += 1;
             }
             prop_assert_eq!(inputs, outcomes);
         }

@@ -286,7 +286,7 @@ impl SqliteLedger {
                 None => {
                     tx.execute(
                         "DELETE FROM ledger_entries WHERE system = ?1 AND record_id = ?2",
-                        params![record.system.as_str(), record.record_id],
+                        params![record.system.as_str(), record.record_id.as_str()],
                     )
                     .map_err(|e| self.failure("write to", e))?;
                 }
@@ -421,7 +421,7 @@ fn load(
             "SELECT {COLUMNS} FROM ledger_entries WHERE system = ?1 AND record_id = ?2"
         ))
         .and_then(|mut stmt| {
-            stmt.query_row(params![record.system.as_str(), record.record_id], raw_row)
+            stmt.query_row(params![record.system.as_str(), record.record_id.as_str()], raw_row)
                 .optional()
         })
         .map_err(|e| failure(path, "read", e))?;
@@ -504,7 +504,7 @@ fn store(conn: &Connection, path: &Path, entry: &LedgerEntry) -> Result<(), Ledg
     .and_then(|mut stmt| {
         stmt.execute(params![
             punch.source.system.as_str(),
-            punch.source.record_id,
+            punch.source.record_id.as_str(),
             punch.employee.as_str(),
             punch.work_date.to_string(),
             json,

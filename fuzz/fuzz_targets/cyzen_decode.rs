@@ -9,21 +9,8 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use cyzen_api::models::{History, User};
 use cyzen_api::{Client, RetryPolicy, TimeRange};
-use kot_connect_fuzz::{Loopback, render_error, runtime, status_and_body};
+use kot_connect_fuzz::{Loopback, render_error, round_trip, runtime, status_and_body};
 use libfuzzer_sys::fuzz_target;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-fn round_trip<T>(body: &[u8])
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    if let Ok(value) = serde_json::from_slice::<T>(body) {
-        let written = serde_json::to_vec(&value).expect("a decoded model serializes");
-        let again: T = serde_json::from_slice(&written).expect("a written model decodes");
-        assert_eq!(value, again, "round trip changed the model");
-    }
-}
 
 fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();

@@ -10,23 +10,8 @@ use std::sync::{Arc, OnceLock};
 use chrono::NaiveDate;
 use kot_api::models::{DailyTimeRecordsOfDay, DailyWorkingsOfDay, Employee, PunchResponse};
 use kot_api::{Client, DateRange, ManualClock, RetryPolicy};
-use kot_connect_fuzz::{Loopback, noon, render_error, runtime, status_and_body};
+use kot_connect_fuzz::{Loopback, noon, render_error, round_trip, runtime, status_and_body};
 use libfuzzer_sys::fuzz_target;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-/// Decodes `body` as `T`; when it decodes, writing it and reading it back
-/// must give the same value.
-fn round_trip<T>(body: &[u8])
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    if let Ok(value) = serde_json::from_slice::<T>(body) {
-        let written = serde_json::to_vec(&value).expect("a decoded model serializes");
-        let again: T = serde_json::from_slice(&written).expect("a written model decodes");
-        assert_eq!(value, again, "round trip changed the model");
-    }
-}
 
 fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();

@@ -150,3 +150,16 @@ pub fn render_error(error: &dyn std::error::Error) -> String {
     }
     out
 }
+
+/// Decodes `body` as `T`; when it decodes, writing it back and decoding that
+/// again must give the same value.
+pub fn round_trip<T>(body: &[u8])
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        let written = serde_json::to_vec(&value).expect("a decoded model serializes");
+        let again: T = serde_json::from_slice(&written).expect("a written model decodes");
+        assert_eq!(value, again, "round trip changed the model");
+    }
+}

@@ -421,8 +421,11 @@ fn load(
             "SELECT {COLUMNS} FROM ledger_entries WHERE system = ?1 AND record_id = ?2"
         ))
         .and_then(|mut stmt| {
-            stmt.query_row(params![record.system.as_str(), record.record_id.as_str()], raw_row)
-                .optional()
+            stmt.query_row(
+                params![record.system.as_str(), record.record_id.as_str()],
+                raw_row,
+            )
+            .optional()
         })
         .map_err(|e| failure(path, "read", e))?;
     let Some(row) = row else {

@@ -120,11 +120,19 @@ pub fn open_ledger(dir: &Path, mode: RunMode) -> Result<Arc<dyn Ledger>, Error> 
         path.try_exists()
             .map_err(|e| Error::state(format!("cannot read {}: {e}", path.display())))
     };
-    if mode == RunMode::DryRun && !exists(&path)? {
-        if exists(&legacy)? {
-            return Ok(Arc::new(FileLedger::open(&legacy).map_err(Error::state)?));
-        }
-        return Ok(Arc::new(MemoryLedger::new()));
+    if mode == RunMode::DryRun {
+        // A dry run plans against a copy in memory: no connection stays
+        // open, so not even SQLite's -wal/-shm files appear beside the
+        // ledger, and nothing is created or migrated.
+        let entries = if exists(&path)? {
+            SqliteLedger::open(&path).and_then(|l| l.entries())
+        } else if exists(&legacy)? {
+            FileLedger::open(&legacy).and_then(|l| l.entries())
+        } else {
+            Ok(Vec::new())
+        };
+        let entries = entries.map_err(Error::state)?;
+        return Ok(Arc::new(MemoryLedger::from_entries(entries)));
     }
     let ledger = SqliteLedger::open(&path).map_err(Error::state)?;
     if mode == RunMode::Post && exists(&legacy)? {

@@ -281,9 +281,11 @@ async fn a_time_band_beginning_before_kot_is_read_holds_the_unknown_and_posts_th
     assert_eq!(first.posted, 77);
     let want_18 = expect::senselink(&env, date(2026, 11, 18));
 
+    // The band begins as soon as KOT has answered the employee list (this
+    // second run of the day reads no divisions: they are cached).
     env.sandbox.faults().inject_route(
         Service::Kot,
-        "GET /divisions",
+        "GET /employees",
         Fault::AdvanceClock(chrono::Duration::seconds(30)),
         1,
     );

@@ -86,6 +86,19 @@ async fn mount_pages(server: &MockServer, from: &str, to: &str) {
             .mount(server)
             .await;
     }
+    // SenseLink Cloud tells no total: the client confirms a short last page
+    // with one more read, which brings nothing.
+    let after = all.len().div_ceil(100) + 1;
+    Mock::given(method("GET"))
+        .and(path("/api/v5/record/list"))
+        .and(query_param("date_time_from", from))
+        .and(query_param("date_time_to", to))
+        .and(query_param("page", after.to_string()))
+        .respond_with(ok(json!({"list": [], "page_num": after, "page_size": 100})))
+        .expect(1)
+        .named("the empty page after the last")
+        .mount(server)
+        .await;
 }
 
 #[tokio::test]
@@ -220,7 +233,16 @@ async fn a_scheduled_run_reads_the_previous_jst_day() {
         .and(path("/api/v5/record/list"))
         .and(query_param("date_time_from", "2026-04-02 00:00:00"))
         .and(query_param("date_time_to", "2026-04-03 23:59:59"))
+        .and(query_param("page", "1"))
         .respond_with(ok(json!({"list": [record(1, Some("0012"), 2, 9, 0, 0)]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The short first page is confirmed as the last by one empty read.
+    Mock::given(method("GET"))
+        .and(path("/api/v5/record/list"))
+        .and(query_param("page", "2"))
+        .respond_with(ok(json!({"list": []})))
         .expect(1)
         .mount(&server)
         .await;

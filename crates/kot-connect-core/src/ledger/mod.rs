@@ -269,6 +269,19 @@ impl MemoryLedger {
         Self::default()
     }
 
+    /// A ledger holding `entries` (e.g. a copy of another ledger's
+    /// [`Ledger::entries`] for a dry run, which must not touch the
+    /// original). A later entry of the same record replaces an earlier one.
+    pub fn from_entries(entries: impl IntoIterator<Item = LedgerEntry>) -> Self {
+        let map = entries
+            .into_iter()
+            .map(|entry| (entry.source().clone(), entry))
+            .collect();
+        Self {
+            entries: Mutex::new(map),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, BTreeMap<SourceRef, LedgerEntry>> {
         // Every operation leaves the map consistent before it can panic, so
         // a poisoned lock still guards valid data.

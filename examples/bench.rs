@@ -13,8 +13,13 @@
 //! pressing 出勤, 移動中, 商談中, 休憩開始, 休憩終了, 退勤 on the 1st of the
 //! month; four of the six are synced, so P = 4·E punches.
 //!
+//! The cyzen source says its work dates ahead, so KOT's punches are read
+//! first and each page's punches are posted while the next pages are read:
+//! the whole run, not only its post stage, is measured against the lower
+//! bound max(P / rate, P × latency / concurrency).
+//!
 //! Exits non-zero when a call count differs from the budget, or when the
-//! 10,000-employee post stage takes more than 1.15 × P / rate.
+//! 10,000-employee run takes more than 1.15 × that bound.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
@@ -39,28 +44,64 @@ const CLIENT_RATE: f64 = 190.0;
 const LATENCY: Duration = Duration::from_millis(20);
 /// POSTs in flight for the concurrent runs.
 const CONCURRENCY: usize = 16;
-/// cyzen's own limit (its client's default and the sandbox's).
+/// cyzen's documented limit (the sandbox's; its client keeps 5 % under).
 const CYZEN_RATE: f64 = 5.0;
-/// The largest post ratio accepted at 10,000 employees.
+/// The largest ratio of wall time to the bound accepted at 10,000
+/// employees.
 const MAX_RATIO: f64 = 1.15;
 
-/// Records when the post stage begins and ends.
+/// Records when each stage begins and ends.
 #[derive(Default)]
-struct PostTimer {
-    begin: Mutex<Option<Instant>>,
-    end: Mutex<Option<Instant>>,
+struct StageTimer {
+    spans: Mutex<Vec<(Stage, Instant, Option<Instant>)>>,
 }
 
-impl Progress for PostTimer {
-    fn begin(&self, stage: Stage, _: Option<u64>) {
-        if stage == Stage::Post {
-            *self.begin.lock().unwrap() = Some(Instant::now());
+impl StageTimer {
+    /// Seconds from `stage`'s first begin to its last end (a stage may
+    /// run more than once: punches posted while the source is read, then
+    /// the rest), NaN when it did not run.
+    fn seconds(&self, stage: Stage) -> f64 {
+        let spans = self.spans.lock().unwrap();
+        let begin = spans.iter().find(|(s, ..)| *s == stage).map(|s| s.1);
+        let end = spans
+            .iter()
+            .rev()
+            .find(|(s, ..)| *s == stage)
+            .and_then(|s| s.2);
+        match (begin, end) {
+            (Some(begin), Some(end)) => (end - begin).as_secs_f64(),
+            _ => f64::NAN,
         }
+    }
+
+    /// Each stage as `Stage@begin-end`, seconds from `start`.
+    fn timeline(&self, start: Instant) -> String {
+        let at = |t: Instant| t.saturating_duration_since(start).as_secs_f64();
+        self.spans
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(stage, begin, end)| {
+                let end = end.map_or(f64::NAN, at);
+                format!("{stage:?}@{:.2}-{end:.2}", at(*begin))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Progress for StageTimer {
+    fn begin(&self, stage: Stage, _: Option<u64>) {
+        self.spans
+            .lock()
+            .unwrap()
+            .push((stage, Instant::now(), None));
     }
     fn advance(&self, _: Stage, _: u64) {}
     fn end(&self, stage: Stage) {
-        if stage == Stage::Post {
-            *self.end.lock().unwrap() = Some(Instant::now());
+        let mut spans = self.spans.lock().unwrap();
+        if let Some(span) = spans.iter_mut().rev().find(|(s, ..)| *s == stage) {
+            span.2 = Some(Instant::now());
         }
     }
 }
@@ -115,7 +156,7 @@ fn scenario(employees: usize, concurrency: usize) -> ExitCode {
             Arc::new(sandbox.clock().clone()),
             Some(dir.path().to_path_buf()),
         );
-        let timer = Arc::new(PostTimer::default());
+        let timer = Arc::new(StageTimer::default());
         let options = RunOptions {
             dry_run: false,
             progress: timer.clone(),
@@ -127,10 +168,14 @@ fn scenario(employees: usize, concurrency: usize) -> ExitCode {
             .unwrap();
         let wall = started.elapsed().as_secs_f64();
         let hwm = status_mib("VmHWM:");
-        let post = match (*timer.begin.lock().unwrap(), *timer.end.lock().unwrap()) {
-            (Some(b), Some(e)) => (e - b).as_secs_f64(),
-            _ => f64::NAN,
-        };
+        let post = timer.seconds(Stage::Post);
+        println!("stages {} end@{wall:.2}", timer.timeline(started));
+        let stages = format!(
+            "directory={:.2} fetch={:.2} kot_records={:.2}",
+            timer.seconds(Stage::Directory),
+            timer.seconds(Stage::Fetch),
+            timer.seconds(Stage::KotRecords),
+        );
 
         let calls = sandbox.calls();
         // Answered calls (200): a call the sandbox refused over its rate
@@ -213,10 +258,14 @@ fn scenario(employees: usize, concurrency: usize) -> ExitCode {
             let mark = if got == want { "ok" } else { "MISMATCH" };
             println!("call {name}: {got} (budget {want}) {mark}");
         }
-        let bound = punches as f64 / f64::from(RATE);
-        let run_bound = kot_total as f64 / f64::from(RATE) + cyzen_total as f64 / CYZEN_RATE;
+        // The lower bound: KOT's rate, or the latency of
+        // `concurrency` POSTs at a time, whichever is slower.
+        let bound = (punches as f64 / f64::from(RATE))
+            .max(punches as f64 * LATENCY.as_secs_f64() / concurrency as f64);
+        // cyzen's own floor: its calls at its documented rate.
+        let cyzen_floor = cyzen_total as f64 / CYZEN_RATE;
         println!(
-            "result employees={employees} concurrency={concurrency} records={presses} punches={punches} posted={} refused_303={} refused_cyzen={} refused_kot_get={kot_refused_gets} wall={wall:.2} post={post:.2} bound={bound:.2} run_bound={run_bound:.2} rss_before={rss_before:.1} hwm={hwm:.1} budget_ok={budget_ok}",
+            "result employees={employees} concurrency={concurrency} records={presses} punches={punches} posted={} refused_303={} refused_cyzen={} refused_kot_get={kot_refused_gets} wall={wall:.2} post={post:.2} {stages} bound={bound:.2} cyzen_floor={cyzen_floor:.2} rss_before={rss_before:.1} hwm={hwm:.1} budget_ok={budget_ok}",
             outcome.posted,
             posts - accepted,
             refused(Service::Cyzen),
@@ -254,7 +303,7 @@ fn child(employees: usize, concurrency: usize) -> Result<Figures, String> {
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let calls: Vec<String> = stdout
         .lines()
-        .filter(|l| l.starts_with("call "))
+        .filter(|l| l.starts_with("call ") || l.starts_with("stages "))
         .map(str::to_owned)
         .collect();
     let line = stdout
@@ -294,18 +343,18 @@ fn main() -> ExitCode {
         LATENCY.as_millis()
     );
     println!(
-        "{:>6} {:>4} {:>6} {:>6} {:>5} {:>8} {:>8} {:>8} {:>6} {:>9} {:>6} {:>8} {:>8}",
+        "{:>6} {:>4} {:>6} {:>6} {:>5} {:>8} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8}",
         "E",
         "conc",
         "R",
         "P",
         "303s",
         "wall s",
+        "fetch s",
         "post s",
-        "P/rate",
-        "ratio",
-        "run bnd",
-        "ratio",
+        "bound s",
+        "wall/b",
+        "post/b",
         "RSS0 MiB",
         "peak MiB"
     );
@@ -314,21 +363,20 @@ fn main() -> ExitCode {
     for (employees, concurrency) in scenarios {
         match child(employees, concurrency) {
             Ok(f) => {
-                let ratio = f.get("post") / f.get("bound");
-                let run_ratio = f.get("wall") / f.get("run_bound");
+                let ratio = f.get("wall") / f.get("bound");
                 println!(
-                    "{:>6} {:>4} {:>6} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>6.3} {:>9.2} {:>6.3} {:>8.1} {:>8.1}",
+                    "{:>6} {:>4} {:>6} {:>6} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6.3} {:>6.3} {:>8.1} {:>8.1}",
                     employees,
                     concurrency,
                     f.get("records"),
                     f.get("punches"),
                     f.get("refused_303"),
                     f.get("wall"),
+                    f.get("fetch"),
                     f.get("post"),
                     f.get("bound"),
                     ratio,
-                    f.get("run_bound"),
-                    run_ratio,
+                    f.get("post") / f.get("bound"),
                     f.get("rss_before"),
                     f.get("hwm"),
                 );
@@ -336,7 +384,7 @@ fn main() -> ExitCode {
                     println!("         {c}");
                 }
                 if employees == 10_000 && concurrency > 1 && (ratio.is_nan() || ratio > MAX_RATIO) {
-                    eprintln!("post ratio {ratio:.3} > {MAX_RATIO} at 10,000 employees");
+                    eprintln!("wall time {ratio:.3} × the bound > {MAX_RATIO} at 10,000 employees");
                     failed = true;
                 }
             }

@@ -5,41 +5,43 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kot_connect_core::engine::{Progress, Stage};
 use kot_connect_core::plan::{Decision, Plan};
 use kot_connect_core::report::{FailureRow, render_grid, write_failure_csv};
 
 use crate::Error;
 
-/// A progress bar on standard error, one stage at a time. Hidden when
-/// standard error is not a terminal (CI, pipes, tests).
+/// Progress bars on standard error, one per stage under way (a source that
+/// hands punches over early is read while they are posted, so two stages
+/// can run at once). Hidden when standard error is not a terminal (CI,
+/// pipes, tests).
 #[derive(Debug)]
 pub struct Bar {
-    bar: Mutex<Option<ProgressBar>>,
-    hidden: bool,
+    multi: MultiProgress,
+    bars: Mutex<Vec<(Stage, ProgressBar)>>,
 }
 
 impl Bar {
-    /// A bar drawn on standard error when it is a terminal.
+    /// Bars drawn on standard error when it is a terminal.
     pub fn stderr() -> Self {
         Self {
-            bar: Mutex::new(None),
-            hidden: false,
+            multi: MultiProgress::new(),
+            bars: Mutex::new(Vec::new()),
         }
     }
 
-    /// A bar that never draws.
+    /// Bars that never draw.
     pub fn hidden() -> Self {
         Self {
-            bar: Mutex::new(None),
-            hidden: true,
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()),
+            bars: Mutex::new(Vec::new()),
         }
     }
 
-    fn with(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
-        let mut guard = self.bar.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut guard);
+    fn with<T>(&self, f: impl FnOnce(&mut Vec<(Stage, ProgressBar)>) -> T) -> T {
+        let mut guard = self.bars.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
     }
 }
 
@@ -56,40 +58,38 @@ fn stage_label(stage: Stage) -> &'static str {
 
 impl Progress for Bar {
     fn begin(&self, stage: Stage, total: Option<u64>) {
-        let hidden = self.hidden;
-        self.with(|slot| {
-            let bar = match total {
-                Some(n) => ProgressBar::new(n).with_style(
-                    ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} {eta}")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                ),
-                None => ProgressBar::new_spinner().with_style(
-                    ProgressStyle::with_template("{msg:24} {spinner} {pos}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                ),
-            };
-            if hidden {
-                bar.set_draw_target(ProgressDrawTarget::hidden());
-            }
-            bar.set_message(stage_label(stage));
-            *slot = Some(bar);
-        });
+        let bar = match total {
+            Some(n) => ProgressBar::new(n).with_style(
+                ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{msg:24} {spinner} {pos}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ),
+        };
+        bar.set_message(stage_label(stage));
+        let bar = self.multi.add(bar);
+        self.with(|bars| bars.push((stage, bar)));
     }
 
-    fn advance(&self, _stage: Stage, n: u64) {
-        self.with(|slot| {
-            if let Some(bar) = slot {
+    fn advance(&self, stage: Stage, n: u64) {
+        self.with(|bars| {
+            if let Some((_, bar)) = bars.iter().rev().find(|(s, _)| *s == stage) {
                 bar.inc(n);
             }
         });
     }
 
-    fn end(&self, _stage: Stage) {
-        self.with(|slot| {
-            if let Some(bar) = slot.take() {
-                bar.finish_and_clear();
-            }
+    fn end(&self, stage: Stage) {
+        let ended = self.with(|bars| {
+            let at = bars.iter().rposition(|(s, _)| *s == stage)?;
+            Some(bars.remove(at).1)
         });
+        if let Some(bar) = ended {
+            bar.finish_and_clear();
+            self.multi.remove(&bar);
+        }
     }
 }
 

@@ -180,3 +180,45 @@ async fn a_disabled_user_is_not_posted_and_users_lists_the_outsider() {
     let on = row("0021");
     assert!(on.in_kot && on.enabled);
 }
+
+/// Records the order in which stages begin and end.
+#[derive(Default)]
+struct Stages(std::sync::Mutex<Vec<String>>);
+
+impl kot_connect_core::engine::Progress for Stages {
+    fn begin(&self, stage: kot_connect_core::engine::Stage, _: Option<u64>) {
+        self.0.lock().unwrap().push(format!("begin {stage:?}"));
+    }
+    fn advance(&self, _: kot_connect_core::engine::Stage, _: u64) {}
+    fn end(&self, stage: kot_connect_core::engine::Stage) {
+        self.0.lock().unwrap().push(format!("end {stage:?}"));
+    }
+}
+
+#[tokio::test]
+async fn punches_are_posted_while_later_pages_are_read_and_kot_is_read_first() {
+    let env = Env::at(start()).await;
+    // Small pages, so that the month's presses take many reads.
+    env.sandbox.cyzen().set_page_size(5);
+    let stages = std::sync::Arc::new(Stages::default());
+    let options = kot_connect::run::RunOptions {
+        dry_run: false,
+        progress: stages.clone(),
+    };
+    let outcome = cyzen::attendance(&env.services, &options).await.unwrap();
+
+    let want = expect::cyzen(&env, month_start(), &[]);
+    assert_eq!(env.kot(), want);
+    assert_eq!(outcome.posted, want.len());
+    assert_eq!(kot_record_reads(&env), 1);
+    let events = stages.0.lock().unwrap().clone();
+    let position = |event: &str| events.iter().position(|e| e == event);
+    let last = |event: &str| events.iter().rposition(|e| e == event);
+    // KOT's punches are read before the source, and posting starts before
+    // the last page is read.
+    assert!(
+        position("end KotRecords") < position("begin Fetch"),
+        "{events:?}"
+    );
+    assert!(position("begin Post") < last("end Fetch"), "{events:?}");
+}

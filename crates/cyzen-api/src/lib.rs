@@ -57,7 +57,8 @@
 //!   an [`ApiError`] whatever the status ([`Error::is_invalid_parameter`] for
 //!   code 40000); a failing answer that is not the envelope keeps its status
 //!   and body.
-//! - **Rate limit.** At most 5 requests per second by default
+//! - **Rate limit.** At most 4.75 requests per second by default, 5 % under
+//!   cyzen's documented 5 ([`DEFAULT_RATE_LIMIT_PER_SECOND`] says why)
 //!   ([`ClientBuilder::rate_limit`], [`ClientBuilder::without_rate_limit`]);
 //!   cyzen's refusal (HTTP 503, or 429) is retried for GETs with random waits
 //!   capped at 1, 2, 4, 8 and 16 s ([`default_retry_policy`]).

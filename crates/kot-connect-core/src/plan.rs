@@ -364,11 +364,108 @@ pub struct Planner {
     pub conflicts: ConflictPolicy,
 }
 
-/// A punch this plan already accounts for, on its day.
-struct Kept<'a> {
+/// A punch a plan already accounts for, on its day.
+#[derive(Debug, Clone)]
+struct Kept {
     kind: PunchKind,
     at: DateTime<FixedOffset>,
-    source: &'a SourceRef,
+    source: SourceRef,
+}
+
+/// A plan made in batches: each batch's punches are decided against KOT's
+/// records, the ledger, and every punch of the earlier batches (so that a
+/// punch equal to one already planned is its [`Decision::Duplicate`], and
+/// a second 出勤 of the day a [`Decision::Conflict`], whichever batch the
+/// first came in).
+///
+/// The engine plans this way when a source hands over punches while it is
+/// still reading ([`SourceContext::early`](crate::engine::SourceContext::early)).
+/// Within a batch the order is [`Planner::plan`]'s; across batches, the
+/// earlier batch comes first.
+#[derive(Debug, Clone)]
+pub struct PlanSession {
+    planner: Planner,
+    kept: HashMap<(EmployeeKey, NaiveDate), Vec<Kept>>,
+}
+
+impl PlanSession {
+    /// Decides every punch of `desired`, after the earlier batches.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the ledger's `get` returns.
+    pub fn plan(
+        &mut self,
+        desired: &[Punch],
+        kot: &KotRecords,
+        ledger: &(impl Ledger + ?Sized),
+    ) -> Result<Plan, LedgerError> {
+        let mut order: Vec<&Punch> = desired.iter().collect();
+        order.sort_by(|a, b| {
+            (&a.employee, a.work_date, a.at, a.kind, &a.source).cmp(&(
+                &b.employee,
+                b.work_date,
+                b.at,
+                b.kind,
+                &b.source,
+            ))
+        });
+        let states: Vec<Option<LedgerState>> = order
+            .iter()
+            .map(|p| Ok(ledger.get(&p.source)?.map(|entry| entry.state)))
+            .collect::<Result<_, LedgerError>>()?;
+
+        let mut decisions: Vec<Option<Decision>> = vec![None; order.len()];
+        let keep = |punch: &Punch| Kept {
+            kind: punch.kind,
+            at: punch.at,
+            source: punch.source.clone(),
+        };
+
+        // Pass 1: what the ledger says is posted stands first.
+        for (i, punch) in order.iter().enumerate() {
+            if let (Some(key), Some(LedgerState::Posted { kot_time, .. })) =
+                (&punch.key, &states[i])
+            {
+                decisions[i] = Some(Decision::AlreadyPosted {
+                    kot_time: *kot_time,
+                });
+                self.kept
+                    .entry((key.clone(), punch.work_date))
+                    .or_default()
+                    .push(keep(punch));
+            }
+        }
+
+        // Pass 2: everything else, in order.
+        for (i, punch) in order.iter().enumerate() {
+            if decisions[i].is_some() {
+                continue;
+            }
+            let Some(key) = &punch.key else {
+                decisions[i] = Some(Decision::Unresolved);
+                continue;
+            };
+            let day = self.kept.entry((key.clone(), punch.work_date)).or_default();
+            let decision = self
+                .planner
+                .decide(punch, key, states[i].as_ref(), kot, day);
+            if !matches!(decision, Decision::Duplicate { .. }) {
+                day.push(keep(punch));
+            }
+            decisions[i] = Some(decision);
+        }
+
+        let items = order
+            .into_iter()
+            .zip(decisions)
+            .map(|(punch, decision)| PlannedPunch {
+                punch: punch.clone(),
+                decision: decision.unwrap_or(Decision::Unresolved),
+            })
+            .collect();
+        Ok(Plan { items })
+    }
 }
 
 impl Planner {
@@ -397,70 +494,15 @@ impl Planner {
         kot: &KotRecords,
         ledger: &(impl Ledger + ?Sized),
     ) -> Result<Plan, LedgerError> {
-        let mut order: Vec<&Punch> = desired.iter().collect();
-        order.sort_by(|a, b| {
-            (&a.employee, a.work_date, a.at, a.kind, &a.source).cmp(&(
-                &b.employee,
-                b.work_date,
-                b.at,
-                b.kind,
-                &b.source,
-            ))
-        });
-        let states: Vec<Option<LedgerState>> = order
-            .iter()
-            .map(|p| Ok(ledger.get(&p.source)?.map(|entry| entry.state)))
-            .collect::<Result<_, LedgerError>>()?;
+        self.session().plan(desired, kot, ledger)
+    }
 
-        let mut decisions: Vec<Option<Decision>> = vec![None; order.len()];
-        let mut kept: HashMap<(&EmployeeKey, NaiveDate), Vec<Kept<'_>>> = HashMap::new();
-
-        // Pass 1: what the ledger says is posted stands first.
-        for (i, punch) in order.iter().enumerate() {
-            if let (Some(key), Some(LedgerState::Posted { kot_time, .. })) =
-                (&punch.key, &states[i])
-            {
-                decisions[i] = Some(Decision::AlreadyPosted {
-                    kot_time: *kot_time,
-                });
-                kept.entry((key, punch.work_date)).or_default().push(Kept {
-                    kind: punch.kind,
-                    at: punch.at,
-                    source: &punch.source,
-                });
-            }
+    /// A plan to be made in batches; see [`PlanSession`].
+    pub fn session(&self) -> PlanSession {
+        PlanSession {
+            planner: *self,
+            kept: HashMap::new(),
         }
-
-        // Pass 2: everything else, in order.
-        for (i, punch) in order.iter().enumerate() {
-            if decisions[i].is_some() {
-                continue;
-            }
-            let Some(key) = &punch.key else {
-                decisions[i] = Some(Decision::Unresolved);
-                continue;
-            };
-            let day = kept.entry((key, punch.work_date)).or_default();
-            let decision = self.decide(punch, key, states[i].as_ref(), kot, day);
-            if !matches!(decision, Decision::Duplicate { .. }) {
-                day.push(Kept {
-                    kind: punch.kind,
-                    at: punch.at,
-                    source: &punch.source,
-                });
-            }
-            decisions[i] = Some(decision);
-        }
-
-        let items = order
-            .into_iter()
-            .zip(decisions)
-            .map(|(punch, decision)| PlannedPunch {
-                punch: punch.clone(),
-                decision: decision.unwrap_or(Decision::Unresolved),
-            })
-            .collect();
-        Ok(Plan { items })
     }
 
     fn decide(
@@ -469,7 +511,7 @@ impl Planner {
         key: &EmployeeKey,
         state: Option<&LedgerState>,
         kot: &KotRecords,
-        day: &[Kept<'_>],
+        day: &[Kept],
     ) -> Decision {
         let eq = self.equivalence;
         if let Some(earlier) = day

@@ -1178,3 +1178,242 @@ async fn nothing_is_taken_up_for_a_source_without_a_system_or_on_a_dry_run_writt
         Some(LedgerState::InFlight { attempts: 1, .. })
     ));
 }
+
+// ---------------------------------------------------------------------------
+// Early hand-over: a source that knows its work dates ahead
+// ---------------------------------------------------------------------------
+
+/// A source that says its work dates ahead and hands its punches over in
+/// batches while it "reads"; after the first batch it waits (yielding) until
+/// KOT has seen a POST, so a run that only posts after collecting would
+/// never see one.
+struct EarlySource {
+    kot: Arc<FakeKot>,
+    batches: Vec<Vec<Punch>>,
+    /// Fail after handing over the batches (a page that cannot be read).
+    fail: bool,
+    /// Whether a POST reached KOT before `collect` returned.
+    overlapped: AtomicBool,
+    /// Whether `ctx.early()` was offered.
+    offered: Mutex<Vec<bool>>,
+    finished: Mutex<Vec<bool>>,
+}
+
+impl EarlySource {
+    fn new(kot: &Arc<FakeKot>, batches: Vec<Vec<Punch>>) -> Self {
+        EarlySource {
+            kot: kot.clone(),
+            batches,
+            fail: false,
+            overlapped: AtomicBool::new(false),
+            offered: Mutex::new(Vec::new()),
+            finished: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+#[async_trait]
+impl Source for EarlySource {
+    fn connector(&self) -> &str {
+        "テスト連携"
+    }
+
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::SenseLink)
+    }
+
+    fn dates_ahead(
+        &self,
+        _ctx: &SourceContext<'_>,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>, SourceError> {
+        Ok(Some((day(), day())))
+    }
+
+    async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
+        self.offered.lock().unwrap().push(ctx.early().is_some());
+        let mut collected = Collected::new();
+        for (n, batch) in self.batches.iter().enumerate() {
+            collected.fetched += batch.len();
+            match ctx.early() {
+                Some(early) => {
+                    if let Err(back) = early.send(batch.clone()) {
+                        collected.punches.extend(back);
+                    }
+                }
+                None => collected.punches.extend(batch.iter().cloned()),
+            }
+            if n == 0 {
+                for _ in 0..10_000 {
+                    if !self.kot.posts().is_empty() {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        self.overlapped
+            .store(!self.kot.posts().is_empty(), Ordering::SeqCst);
+        if self.fail {
+            return Err(SourceError::new("fake", "page 3 is unreadable"));
+        }
+        collected.work_dates = Some((day(), day()));
+        Ok(collected)
+    }
+
+    async fn finish(&self, _ctx: &SourceContext<'_>, settled: bool) -> Result<(), SourceError> {
+        self.finished.lock().unwrap().push(settled);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn punches_handed_over_early_are_posted_while_the_source_reads() {
+    let w = World::new();
+    let source = EarlySource::new(
+        &w.kot,
+        vec![
+            vec![
+                punch("a-in", "0001", PunchKind::ClockIn, at(8, 59)),
+                punch("b-in", "0002", PunchKind::ClockIn, at(9, 5)),
+            ],
+            vec![
+                punch("a-out", "0001", PunchKind::ClockOut, at(18, 2)),
+                punch("x-in", "0404", PunchKind::ClockIn, at(9, 0)),
+            ],
+        ],
+    );
+    let run = w.engine(4).run(&source, RunMode::Post).await;
+
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(*source.offered.lock().unwrap(), [true]);
+    assert!(
+        source.overlapped.load(Ordering::SeqCst),
+        "no POST before collecting ended"
+    );
+    // KOT is read once, for the dates said ahead, before any POST.
+    let calls = w.kot.calls();
+    assert_eq!(
+        calls[..3],
+        [
+            "employees",
+            "divisions",
+            "time_records 2026-04-01 2026-04-01"
+        ]
+    );
+    let mut posts = w.kot.posts();
+    posts.sort();
+    assert_eq!(
+        posts,
+        [
+            "post senselink:a-in",
+            "post senselink:a-out",
+            "post senselink:b-in"
+        ]
+    );
+    assert_eq!(calls.len(), 3 + 3);
+    assert_eq!(w.kot.punch_count(), 3);
+    // Every punch is accounted for: three posted, the unknown code reported.
+    assert_eq!(run.log.counts.posted, 3);
+    assert_eq!(run.log.counts.unmatched, 1);
+    assert_eq!(run.plan.items.len(), 3);
+    assert_eq!(run.failures.len(), 1);
+    assert_eq!(run.failures[0].source, Some(src("x-in")));
+    for id in ["a-in", "a-out", "b-in"] {
+        assert!(
+            matches!(w.state_of(id), Some(LedgerState::Posted { .. })),
+            "{id}"
+        );
+    }
+    assert_eq!(*source.finished.lock().unwrap(), [true]);
+
+    // The next run hands over the same punches: nothing is posted twice.
+    let again = EarlySource::new(&w.kot, source.batches.clone());
+    let run = w.engine(4).run(&again, RunMode::Post).await;
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(w.kot.posts().len(), 3);
+    assert_eq!(run.log.counts.posted, 0);
+    assert_eq!(run.log.counts.already_punched, 3);
+}
+
+#[tokio::test]
+async fn batches_are_planned_against_each_other_and_against_kot() {
+    let w = World::new();
+    // 0003's clock-in is in KOT already.
+    w.kot.add("k0003", day(), at(9, 30), "1");
+    let source = EarlySource::new(
+        &w.kot,
+        vec![
+            vec![punch("a-in", "0001", PunchKind::ClockIn, at(8, 59))],
+            vec![
+                // The same clock-in again, from another record.
+                punch("a-in-2", "0001", PunchKind::ClockIn, at(8, 59)),
+                punch("c-in", "0003", PunchKind::ClockIn, at(9, 30)),
+            ],
+        ],
+    );
+    let run = w.engine(2).run(&source, RunMode::Post).await;
+
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(w.kot.posts(), ["post senselink:a-in"]);
+    let decision = |id: &str| {
+        run.plan
+            .items
+            .iter()
+            .find(|i| i.punch.source == src(id))
+            .map(|i| i.decision.name())
+    };
+    assert_eq!(decision("a-in"), Some("post"));
+    assert_eq!(decision("a-in-2"), Some("duplicate"));
+    assert_eq!(decision("c-in"), Some("already_in_kot"));
+    assert_eq!(run.log.counts.posted, 1);
+    assert_eq!(run.log.counts.already_punched, 1);
+}
+
+#[tokio::test]
+async fn a_dry_run_takes_nothing_early() {
+    let w = World::new();
+    let source = EarlySource::new(
+        &w.kot,
+        vec![vec![punch("a-in", "0001", PunchKind::ClockIn, at(8, 59))]],
+    );
+    let run = w.engine(2).run(&source, RunMode::DryRun).await;
+
+    assert!(run.error.is_none(), "{:?}", run.error);
+    assert_eq!(*source.offered.lock().unwrap(), [false]);
+    assert!(w.kot.posts().is_empty());
+    assert_eq!(run.plan.items.len(), 1);
+    assert_eq!(run.plan.items[0].decision.name(), "post");
+    assert!(w.state_of("a-in").is_none());
+}
+
+#[tokio::test]
+async fn a_source_failing_after_an_early_hand_over_still_reports_what_was_posted() {
+    let w = World::new();
+    let mut source = EarlySource::new(
+        &w.kot,
+        vec![vec![
+            punch("a-in", "0001", PunchKind::ClockIn, at(8, 59)),
+            punch("b-in", "0002", PunchKind::ClockIn, at(9, 5)),
+        ]],
+    );
+    source.fail = true;
+    let run = w.engine(2).run(&source, RunMode::Post).await;
+
+    assert!(
+        matches!(run.error, Some(EngineError::Source(_))),
+        "{:?}",
+        run.error
+    );
+    assert_eq!(w.kot.posts().len(), 2);
+    assert_eq!(run.log.counts.posted, 2);
+    assert_eq!(sources(&run.posted).len(), 2);
+    assert_eq!(run.log.status, SyncStatus::Failure);
+    for id in ["a-in", "b-in"] {
+        assert!(
+            matches!(w.state_of(id), Some(LedgerState::Posted { .. })),
+            "{id}"
+        );
+    }
+    // The watermark stays: `finish` is not called.
+    assert!(source.finished.lock().unwrap().is_empty());
+}

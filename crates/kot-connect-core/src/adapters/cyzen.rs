@@ -9,6 +9,13 @@
 //! 15-day `/histories` calls and pages each; the status master and the user
 //! list are read once per run (no per-user calls).
 //!
+//! The rule maps each press on its own, so a page's punches are final as
+//! soon as the page is read: the source says its work dates ahead (the
+//! window's dates, from the day before its start, since a press before its
+//! employee's day border belongs to the previous work date) and hands each
+//! page's punches to the engine ([`SourceContext::early`]), which posts
+//! them while the next pages are read.
+//!
 //! The watermark (the last window's end, RFC 3339) is kept in the run's
 //! [`StateStore`](crate::engine::StateStore) under [`WATERMARK_STATE`]
 //! (`cyzen-watermark`). It is written only by [`Source::finish`] of a
@@ -34,13 +41,16 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::StreamExt;
 
 use super::support::{Described, split_matches, work_date_span};
+use crate::directory::Directory;
 use crate::engine::{Collected, Source, SourceContext, SourceError, Stage};
 use crate::matching::Matcher;
-use crate::punch::{Location, PunchKind, SourceRef, SourceSystem};
+use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+use crate::report::FailureRow;
+use crate::rules::Ignored;
 use crate::rules::cyzen::{
     CyzenRule, FetchWindow, StatusPress, StatusType, fetch_window, punch_kind,
 };
@@ -185,40 +195,27 @@ fn status_type(press: &CyzenPress) -> StatusType {
     }
 }
 
-#[async_trait::async_trait]
-impl Source for CyzenSource {
-    fn connector(&self) -> &str {
-        &self.connector
-    }
+/// The most presses taken through the rule at once: one page of cyzen's
+/// histories.
+const BATCH: usize = 200;
 
-    fn system(&self) -> Option<SourceSystem> {
-        Some(SourceSystem::Cyzen)
-    }
+/// What the rule made of one batch of presses.
+struct BatchOutput {
+    punches: Vec<Punch>,
+    ignored: Vec<Ignored>,
+    failures: Vec<FailureRow>,
+}
 
-    async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
-        let error = |e: cyzen_api::Error| SourceError::new(SourceSystem::Cyzen.as_str(), e);
-        let window = self.window(ctx)?;
-        let range = cyzen_api::TimeRange::new(window.from, window.to).map_err(error)?;
-        ctx.progress.begin(Stage::Fetch, None);
-        let mut stream = self.client.histories().list(range).presses();
-        // Page by page: each press becomes a `Seen` as it arrives, so the
-        // run holds the window's compact presses, never the raw pages.
-        let mut presses: Vec<Seen> = Vec::new();
-        while let Some(press) = stream.next().await {
-            presses.push(Seen::from(press.map_err(error)?));
-            ctx.progress.advance(Stage::Fetch, 1);
-        }
-        drop(stream);
-        ctx.progress.end(Stage::Fetch);
-        let fetched = presses.len();
-
+impl CyzenSource {
+    /// Matches `presses` to KOT employees and applies the rule.
+    fn apply(&self, presses: Vec<Seen>, directory: &Directory) -> BatchOutput {
         let outcome =
             Matcher::same_as_code().match_records(presses, |p: &Seen| p.user_code.as_deref());
         // A user who is not enabled goes to the rule (ignored there, not
         // reported), even when KOT does not know the code.
         let (matched, failures) = split_matches(
             outcome,
-            ctx.directory,
+            directory,
             |p: &Seen| p.user_code.clone().unwrap_or_default(),
             MISSING_USER_CODE,
             |m| !self.rule.enabled.contains(&m.employee),
@@ -239,23 +236,83 @@ impl Source for CyzenSource {
                 }
             })
             .collect();
-        let output = self.rule.apply(&presses, ctx.directory);
-        let work_dates = if fetched == 0 {
-            None
-        } else {
-            let window_dates = (window.from.date_naive(), window.to.date_naive());
-            work_date_span(Some(window_dates), &output.punches)
-        };
-        if let Ok(mut pending) = self.pending.lock() {
-            *pending = Some(window.to);
-        }
-        Ok(Collected {
+        let output = self.rule.apply(&presses, directory);
+        BatchOutput {
             punches: output.punches,
             ignored: output.ignored,
             failures,
-            work_dates,
-            fetched,
-        })
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Source for CyzenSource {
+    fn connector(&self) -> &str {
+        &self.connector
+    }
+
+    fn system(&self) -> Option<SourceSystem> {
+        Some(SourceSystem::Cyzen)
+    }
+
+    /// The fetch window's dates, from the day before its start: a press
+    /// before its employee's day border belongs to the previous work date,
+    /// never to an earlier or a later one.
+    fn dates_ahead(
+        &self,
+        ctx: &SourceContext<'_>,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>, SourceError> {
+        let window = self.window(ctx)?;
+        let from = window.from.date_naive();
+        Ok(Some((
+            from.pred_opt().unwrap_or(from),
+            window.to.date_naive(),
+        )))
+    }
+
+    async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
+        let error = |e: cyzen_api::Error| SourceError::new(SourceSystem::Cyzen.as_str(), e);
+        let window = self.window(ctx)?;
+        let range = cyzen_api::TimeRange::new(window.from, window.to).map_err(error)?;
+        ctx.progress.begin(Stage::Fetch, None);
+        // Page by page: each press becomes a `Seen` as it arrives (the raw
+        // history is dropped), and the presses that are ready together (a
+        // page's worth) go through the rule at once. The rule maps each
+        // press on its own, so their punches are final: they go to the
+        // engine early when it takes them.
+        let mut stream = self
+            .client
+            .histories()
+            .list(range)
+            .presses()
+            .ready_chunks(BATCH);
+        let mut collected = Collected::new();
+        let mut work_dates = Some((window.from.date_naive(), window.to.date_naive()));
+        while let Some(chunk) = stream.next().await {
+            let batch = chunk
+                .into_iter()
+                .map(|press| press.map(Seen::from))
+                .collect::<Result<Vec<Seen>, _>>()
+                .map_err(error)?;
+            ctx.progress.advance(Stage::Fetch, batch.len() as u64);
+            collected.fetched += batch.len();
+            let mut output = self.apply(batch, ctx.directory);
+            work_dates = work_date_span(work_dates, &output.punches);
+            collected.ignored.append(&mut output.ignored);
+            collected.failures.append(&mut output.failures);
+            let kept = match ctx.early() {
+                Some(early) => early.send(output.punches).err().unwrap_or_default(),
+                None => output.punches,
+            };
+            collected.punches.extend(kept);
+        }
+        drop(stream);
+        ctx.progress.end(Stage::Fetch);
+        collected.work_dates = work_dates.filter(|_| collected.fetched > 0);
+        if let Ok(mut pending) = self.pending.lock() {
+            *pending = Some(window.to);
+        }
+        Ok(collected)
     }
 
     /// Stores the collected window's end as the watermark, only when the

@@ -134,7 +134,8 @@ impl SourceError {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Collected {
-    /// The punches its rule made, by employee code (keys not yet resolved).
+    /// The punches its rule made, by employee code (keys not yet resolved),
+    /// apart from those handed over early ([`SourceContext::early`]).
     pub punches: Vec<Punch>,
     /// Records its rule did not turn into punches, with why.
     pub ignored: Vec<Ignored>,
@@ -154,6 +155,46 @@ impl Collected {
     }
 }
 
+/// Where a source hands over punches that are final before it has read
+/// everything, so that the engine posts them while the source reads on
+/// (see [`SourceContext::early`]). Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct EarlyPunches {
+    sender: futures_channel::mpsc::UnboundedSender<Vec<Punch>>,
+}
+
+impl EarlyPunches {
+    /// A handle and the engine's end of it.
+    pub(crate) fn channel() -> (Self, futures_channel::mpsc::UnboundedReceiver<Vec<Punch>>) {
+        let (sender, receiver) = futures_channel::mpsc::unbounded();
+        (Self { sender }, receiver)
+    }
+
+    /// Hands `punches` to the engine: from now on they are the engine's,
+    /// planned and posted as if [`Collected::punches`] held them. Only
+    /// punches whose work dates lie within [`Source::dates_ahead`] may be
+    /// handed over, and only punches no later record can change (a rule
+    /// that maps each record on its own, like cyzen's, qualifies; a
+    /// first/last rule does not until its day is complete).
+    ///
+    /// # Errors
+    /// The punches back, when the engine no longer takes any (the run has
+    /// stopped): keep them in [`Collected::punches`].
+    pub fn send(&self, punches: Vec<Punch>) -> Result<(), Vec<Punch>> {
+        if punches.is_empty() {
+            return Ok(());
+        }
+        self.sender
+            .unbounded_send(punches)
+            .map_err(futures_channel::mpsc::TrySendError::into_inner)
+    }
+
+    /// Ends the hand-over (the engine stops waiting).
+    pub(crate) fn close(&self) {
+        self.sender.close_channel();
+    }
+}
+
 /// What a source may use while collecting.
 #[non_exhaustive]
 pub struct SourceContext<'a> {
@@ -167,6 +208,9 @@ pub struct SourceContext<'a> {
     pub state: &'a dyn StateStore,
     /// Whether this is a dry run: a source must not change its state either.
     pub dry_run: bool,
+    /// Where punches go that are final before collecting ends; `None` when
+    /// the engine does not take any early (see [`SourceContext::early`]).
+    early: Option<EarlyPunches>,
 }
 
 impl<'a> SourceContext<'a> {
@@ -184,7 +228,23 @@ impl<'a> SourceContext<'a> {
             progress,
             state,
             dry_run,
+            early: None,
         }
+    }
+
+    /// The same context, taking punches early through `early`.
+    pub(crate) fn with_early(mut self, early: EarlyPunches) -> Self {
+        self.early = Some(early);
+        self
+    }
+
+    /// Where to hand over punches before collecting ends, when the engine
+    /// takes them: only on a run that posts, for a source that said its
+    /// work dates ahead ([`Source::dates_ahead`]), after KOT's punches of
+    /// those dates were read. `None` otherwise: every punch then goes into
+    /// [`Collected::punches`].
+    pub fn early(&self) -> Option<&EarlyPunches> {
+        self.early.as_ref()
     }
 }
 
@@ -219,6 +279,22 @@ pub trait Source: Send + Sync {
     /// resumption, only what [`Source::collect`] delivers is planned.
     fn system(&self) -> Option<SourceSystem> {
         None
+    }
+
+    /// The work dates (first, last) every punch of this run will fall in,
+    /// when the source knows them before reading its records (e.g. from
+    /// its fetch window). With them the engine reads KOT's punches of these
+    /// dates first and offers [`SourceContext::early`], so that posting
+    /// overlaps reading. `None` (the default): read everything, then post.
+    ///
+    /// # Errors
+    /// [`SourceError`] when the source's state cannot be read.
+    fn dates_ahead(
+        &self,
+        ctx: &SourceContext<'_>,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>, SourceError> {
+        let _ = ctx;
+        Ok(None)
     }
 
     /// Fetches the records, matches them to employee codes and applies the

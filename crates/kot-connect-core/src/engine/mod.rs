@@ -15,8 +15,8 @@ mod run;
 mod state;
 
 pub use contract::{
-    Collected, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress,
-    SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
+    Collected, EarlyPunches, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError,
+    Progress, SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
 pub use run::{
     DEFAULT_CONCURRENCY, DEFAULT_RESUME_DAYS, DIRECTORY_CACHE, DirectorySnapshot, Engine,

@@ -6,19 +6,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use futures_util::{StreamExt, stream};
+use futures_util::{StreamExt, future, stream};
 use kot_api::DateRange;
 use kot_api::models::{Division, Employee};
 use serde::{Deserialize, Serialize};
 
 use super::contract::{
-    Collected, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError, Progress,
-    SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
+    Collected, EarlyPunches, GatewayError, KotGateway, Notify, NotifyOutcome, Now, PostError,
+    Progress, SilentProgress, Source, SourceContext, SourceError, Stage, StateError, StateStore,
 };
 use super::state::MemoryStore;
 use crate::directory::{Directory, ResolveError, Unresolved};
 use crate::ledger::{Ledger, LedgerEntry, LedgerError, LedgerState};
-use crate::plan::{Decision, KotRecords, Plan, PlannedPunch, Planner};
+use crate::plan::{Decision, KotRecords, Plan, PlanSession, PlannedPunch, Planner};
 use crate::punch::{Punch, SourceRef};
 use crate::report::{FailureReason, FailureRow, ReportError, SyncCounts, SyncLog, failure_csv};
 use crate::time::jst;
@@ -267,6 +267,20 @@ impl EngineBuilder {
 /// 1. **Directory**: KOT's employees and divisions ([`Engine::directory`]:
 ///    read and cached, or the cache inside a time band).
 /// 2. **Fetch**: [`Source::collect`] (records, rule, matching).
+///
+///    **Posting while fetching.** When a run posts and the source says its
+///    work dates ahead ([`Source::dates_ahead`]; cyzen's adapter does), the
+///    engine first reads KOT's punches of those dates (step 5, done early),
+///    then offers [`SourceContext::early`]: every batch the source hands
+///    over is resolved, planned against KOT, the ledger and the batches
+///    before it ([`PlanSession`]), and posted (step 7) while the source
+///    reads on. The wall time of a run is then about the slower of the two,
+///    not their sum. What the source keeps in [`Collected::punches`] goes
+///    through the steps below as usual, in the same plan session; KOT is
+///    read again only when the run's dates turn out wider than those said
+///    ahead (a resumed punch of another day). If the source fails after
+///    handing punches over, the run is aborted but still counts and
+///    reports what was posted.
 /// 3. **Resume**: when the source names its [`Source::system`], the
 ///    ledger's unsettled entries (pending or in flight) of that system that
 ///    the source did not deliver: a run killed between a POST and its
@@ -294,7 +308,9 @@ impl EngineBuilder {
 ///    counts as read (KOT may leave out employees with no punch). Inside a
 ///    time band the read is refused: the plan rests on the ledger alone,
 ///    `kot_checked` is `false`.
-/// 6. **Plan** ([`Planner::plan`]). A dry run stops here.
+/// 6. **Plan** ([`Planner::plan`]; batch by batch with
+///    [`PlanSession`] when punches came early). A dry run stops here (and
+///    never takes punches early).
 /// 7. **Post** each [`Plan::to_post`], at most `concurrency` at once: the
 ///    ledger marks the punch in flight *before* the POST, then posted
 ///    (accepted) or failed (refused: sent again by a later run); an
@@ -347,6 +363,51 @@ struct Acc {
     counts: SyncCounts,
     kot_checked: bool,
     directory_from_cache: bool,
+}
+
+impl Acc {
+    /// Counts and reports a punch whose employee could not be resolved.
+    fn unresolved(&mut self, unresolved: &Unresolved) {
+        if matches!(unresolved.error, ResolveError::Resigned { .. }) {
+            self.counts.resigned += 1;
+        } else {
+            self.counts.unmatched += 1;
+        }
+        self.failures.push(unresolved_row(unresolved));
+    }
+}
+
+/// KOT's punches as far as this run has read them.
+#[derive(Default)]
+struct KotView {
+    records: KotRecords,
+    /// The dates read (`None`: not read).
+    range: Option<DateRange>,
+    /// KOT refused the read: its API time band lasts until then.
+    band: Option<DateTime<FixedOffset>>,
+}
+
+impl KotView {
+    /// Whether `range`'s days were all read.
+    fn covers(&self, range: DateRange) -> bool {
+        self.range
+            .is_some_and(|read| read.start() <= range.start() && range.end() <= read.end())
+    }
+}
+
+/// What the early hand-over ([`SourceContext::early`]) gave and became.
+#[derive(Default)]
+struct Early {
+    /// Every punch handed over, as the source made it.
+    handed: Vec<Punch>,
+    /// Those whose employee could not be resolved.
+    unresolved: Vec<Unresolved>,
+    /// The others, planned batch by batch.
+    plan: Plan,
+    /// The POSTs' outcomes, by index in `plan`.
+    outcomes: HashMap<usize, Outcome>,
+    /// The ledger error that stopped the hand-over.
+    error: Option<LedgerError>,
 }
 
 /// How one POST went.
@@ -566,10 +627,63 @@ impl Engine {
             self.state.as_ref(),
             dry_run,
         );
-        progress.begin(Stage::Fetch, None);
-        let collected = source.collect(&ctx).await;
-        progress.end(Stage::Fetch);
-        let collected = collected?;
+        let mut kot = KotView::default();
+        let stop = AtomicBool::new(false);
+        let mut session = self.planner.session();
+        let mut early = Early::default();
+
+        // A source that knows its work dates ahead: KOT's punches of those
+        // dates first, then posting overlaps reading.
+        let ahead = match source.dates_ahead(&ctx)? {
+            Some((a, b)) if !dry_run => DateRange::new(a.min(b), a.max(b)).ok(),
+            _ => None,
+        };
+        let collected = match ahead {
+            None => {
+                progress.begin(Stage::Fetch, None);
+                let collected = source.collect(&ctx).await;
+                progress.end(Stage::Fetch);
+                (collected, ctx)
+            }
+            Some(range) => {
+                self.read_kot(range, &mut kot, acc).await?;
+                let (handle, receiver) = EarlyPunches::channel();
+                let ctx = ctx.with_early(handle.clone());
+                let collecting = async {
+                    progress.begin(Stage::Fetch, None);
+                    let collected = source.collect(&ctx).await;
+                    progress.end(Stage::Fetch);
+                    handle.close();
+                    collected
+                };
+                let posting = self.post_early(
+                    receiver,
+                    &directory,
+                    &mut kot,
+                    &mut session,
+                    &stop,
+                    &mut early,
+                );
+                let (collected, ()) = future::join(collecting, posting).await;
+                (collected, ctx)
+            }
+        };
+        let (collected, ctx) = collected;
+        for unresolved in std::mem::take(&mut early.unresolved) {
+            acc.unresolved(&unresolved);
+        }
+        let mut collected = match collected {
+            Ok(collected) => collected,
+            Err(error) => {
+                // What was posted early is accounted for all the same.
+                self.account(acc, early.plan, early.outcomes, kot.band);
+                return Err(error.into());
+            }
+        };
+        if let Some(error) = early.error.take() {
+            self.account(acc, early.plan, early.outcomes, kot.band);
+            return Err(error.into());
+        }
         acc.counts.ignored += collected.ignored.len();
         for row in &collected.failures {
             match row.reason {
@@ -580,66 +694,102 @@ impl Engine {
                 _ => acc.counts.failed += 1,
             }
         }
-        acc.failures.extend(collected.failures.iter().cloned());
+        acc.failures.append(&mut collected.failures);
 
+        // Resumption sees every punch of the run, early ones included.
+        let rest = collected.punches.len();
+        collected.punches.append(&mut early.handed);
         let taken = self.take_up(source, &collected, acc)?;
-        let mut punches = collected.punches.clone();
+        collected.punches.truncate(rest);
+        let mut punches = std::mem::take(&mut collected.punches);
         punches.extend(taken.resumed);
         let superseded = directory.resolve_all(taken.superseded).resolved;
         let resolution = directory.resolve_all(punches);
         for unresolved in &resolution.failed {
-            if matches!(unresolved.error, ResolveError::Resigned { .. }) {
-                acc.counts.resigned += 1;
-            } else {
-                acc.counts.unmatched += 1;
-            }
-            acc.failures.push(unresolved_row(unresolved));
+            acc.unresolved(unresolved);
         }
         let resolved = resolution.resolved;
 
-        // KOT's punches of the run's days, in one read.
-        let mut records = KotRecords::new();
-        let mut band: Option<DateTime<FixedOffset>> = None;
-        if let Some(range) = run_range(collected.work_dates, &resolved) {
-            progress.begin(Stage::KotRecords, Some(range.days()));
-            let read = self.kot.time_records(range).await;
-            progress.end(Stage::KotRecords);
-            match read {
-                Ok(daily) => {
-                    records = KotRecords::from_daily(&daily);
-                    // KOT may leave out employees with no punch: every day
-                    // asked for was read.
-                    for punch in resolved.iter().chain(&superseded) {
-                        if let Some(key) = &punch.key
-                            && range.contains(punch.work_date)
-                        {
-                            records.mark_known(key, punch.work_date);
-                        }
-                    }
-                    acc.kot_checked = true;
-                    if !dry_run {
-                        self.settle_superseded(&superseded, &records)?;
-                    }
+        // KOT's punches of the run's days, in one read (none when the
+        // early read covered them, or met a time band).
+        if let Some(range) = run_range(collected.work_dates, &resolved)
+            && kot.band.is_none()
+            && !kot.covers(range)
+        {
+            self.read_kot(range, &mut kot, acc).await?;
+        }
+        if let Some(range) = kot.range {
+            // KOT may leave out employees with no punch: every day asked
+            // for was read.
+            for punch in resolved.iter().chain(&superseded) {
+                if let Some(key) = &punch.key
+                    && range.contains(punch.work_date)
+                {
+                    kot.records.mark_known(key, punch.work_date);
                 }
-                Err(GatewayError::TimeBand { reopens_at }) => band = Some(reopens_at),
-                Err(other) => return Err(other.into()),
+            }
+            if !dry_run {
+                self.settle_superseded(&superseded, &kot.records)?;
             }
         }
 
-        acc.plan = self
-            .planner
-            .plan(&resolved, &records, self.ledger.as_ref())?;
+        let plan = session.plan(&resolved, &kot.records, self.ledger.as_ref())?;
         if dry_run {
-            for item in &acc.plan.items {
-                if let Some(row) = plan_row(item, band, &mut acc.counts) {
+            for item in &plan.items {
+                if let Some(row) = plan_row(item, kot.band, &mut acc.counts) {
                     acc.failures.push(row);
                 }
             }
+            acc.plan = plan;
             return Ok(());
         }
+        self.settle_already_in_kot(&plan)?;
+        let outcomes = self.post_all(&plan, &stop).await;
 
-        // Punches KOT already has: settle what the ledger still has open.
-        for item in &acc.plan.items {
+        // The early items first, then the rest, with their outcomes.
+        let offset = early.plan.items.len();
+        let mut all = early.plan;
+        all.items.extend(plan.items);
+        let mut all_outcomes = early.outcomes;
+        all_outcomes.extend(outcomes.into_iter().map(|(i, o)| (i + offset, o)));
+        let (settled, ledger_error) = self.account(acc, all, all_outcomes, kot.band);
+        if let Some(error) = ledger_error {
+            return Err(error.into());
+        }
+
+        source.finish(&ctx, settled).await?;
+        Ok(())
+    }
+
+    /// Reads KOT's punches of `range` into `kot`; a time band leaves them
+    /// unread (`kot.band`).
+    async fn read_kot(
+        &self,
+        range: DateRange,
+        kot: &mut KotView,
+        acc: &mut Acc,
+    ) -> Result<(), EngineError> {
+        self.progress.begin(Stage::KotRecords, Some(range.days()));
+        let read = self.kot.time_records(range).await;
+        self.progress.end(Stage::KotRecords);
+        match read {
+            Ok(daily) => {
+                kot.records = KotRecords::from_daily(&daily);
+                kot.range = Some(range);
+                acc.kot_checked = true;
+                Ok(())
+            }
+            Err(GatewayError::TimeBand { reopens_at }) => {
+                kot.band = Some(reopens_at);
+                Ok(())
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Punches KOT already has: settles what the ledger still has open.
+    fn settle_already_in_kot(&self, plan: &Plan) -> Result<(), LedgerError> {
+        for item in &plan.items {
             if let Decision::AlreadyInKot { kot_time } = item.decision
                 && let Some(entry) = self.ledger.get(&item.punch.source)?
                 && !matches!(entry.state, LedgerState::Posted { .. })
@@ -647,11 +797,101 @@ impl Engine {
                 self.ledger.mark_posted(&item.punch.source, kot_time)?;
             }
         }
+        Ok(())
+    }
 
-        let mut outcomes = self.post_all(&acc.plan).await;
+    /// Plans and posts the batches a source hands over early, at most
+    /// `concurrency` POSTs at once, while the source reads on. Stops
+    /// taking batches at the first ledger error (`early.error`).
+    async fn post_early(
+        &self,
+        receiver: futures_channel::mpsc::UnboundedReceiver<Vec<Punch>>,
+        directory: &Directory,
+        kot: &mut KotView,
+        session: &mut PlanSession,
+        stop: &AtomicBool,
+        early: &mut Early,
+    ) {
+        let mut began = false;
+        let Early {
+            handed,
+            unresolved,
+            plan,
+            error,
+            ..
+        } = early;
+        let receiver = receiver.take_while(|_| future::ready(!stop.load(Ordering::SeqCst)));
+        let planned = receiver.map(|batch| {
+            if !began {
+                began = true;
+                self.progress.begin(Stage::Post, None);
+            }
+            handed.extend(batch.iter().cloned());
+            let resolution = directory.resolve_all(batch);
+            unresolved.extend(resolution.failed);
+            if let Some(range) = kot.range {
+                for punch in &resolution.resolved {
+                    if let Some(key) = &punch.key
+                        && range.contains(punch.work_date)
+                    {
+                        kot.records.mark_known(key, punch.work_date);
+                    }
+                }
+            }
+            let batch = session
+                .plan(&resolution.resolved, &kot.records, self.ledger.as_ref())
+                .and_then(|batch| {
+                    self.settle_already_in_kot(&batch)?;
+                    Ok(batch)
+                });
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(e) => {
+                    stop.store(true, Ordering::SeqCst);
+                    *error = Some(e);
+                    return Vec::new();
+                }
+            };
+            let offset = plan.items.len();
+            let to_post: Vec<(usize, Punch)> = batch
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| item.decision == Decision::Post)
+                .map(|(i, item)| (offset + i, item.punch.clone()))
+                .collect();
+            plan.items.extend(batch.items);
+            to_post
+        });
+        let outcomes = planned
+            .flat_map(stream::iter)
+            .map(|(i, punch)| async move {
+                let outcome = self.post_one(&punch, stop).await;
+                self.progress.advance(Stage::Post, 1);
+                (i, outcome)
+            })
+            .buffer_unordered(self.concurrency)
+            .collect::<HashMap<_, _>>()
+            .await;
+        early.outcomes = outcomes;
+        if began {
+            self.progress.end(Stage::Post);
+        }
+    }
+
+    /// Counts and reports every planned punch with its outcome (`outcomes`
+    /// by index in `plan`), and keeps the plan. Returns whether the run is
+    /// settled (nothing pending or failed) and the first ledger error.
+    fn account(
+        &self,
+        acc: &mut Acc,
+        plan: Plan,
+        mut outcomes: HashMap<usize, Outcome>,
+        band: Option<DateTime<FixedOffset>>,
+    ) -> (bool, Option<LedgerError>) {
         let mut settled = true;
         let mut ledger_error: Option<LedgerError> = None;
-        for (i, item) in acc.plan.items.iter().enumerate() {
+        for (i, item) in plan.items.iter().enumerate() {
             let row = match outcomes.remove(&i) {
                 None => {
                     if item.decision == Decision::OutcomeUnknown {
@@ -707,17 +947,13 @@ impl Engine {
             };
             acc.failures.extend(row);
         }
-        if let Some(error) = ledger_error {
-            return Err(error.into());
-        }
-
-        source.finish(&ctx, settled).await?;
-        Ok(())
+        acc.plan = plan;
+        (settled, ledger_error)
     }
 
     /// Posts the plan's punches, at most `concurrency` at once; outcomes by
     /// plan index.
-    async fn post_all(&self, plan: &Plan) -> HashMap<usize, Outcome> {
+    async fn post_all(&self, plan: &Plan, stop: &AtomicBool) -> HashMap<usize, Outcome> {
         let to_post: Vec<(usize, &PlannedPunch)> = plan
             .items
             .iter()
@@ -728,8 +964,6 @@ impl Engine {
             return HashMap::new();
         }
         self.progress.begin(Stage::Post, Some(to_post.len() as u64));
-        let stop = AtomicBool::new(false);
-        let stop = &stop;
         // The futures are made up front (not in a stream's closure) so
         // that the run's future stays `Send`.
         let posts: Vec<_> = to_post

@@ -329,7 +329,8 @@ mod tests {
     /// `float_roundtrip`), or a fake serving a record changes it.
     #[test]
     fn unknown_floats_round_trip_exactly() {
-        let wire = r#"{"id":1,"sign_time":0,"x":44400000000000000676184425,"y":0.1234567890123456789}"#;
+        let wire =
+            r#"{"id":1,"sign_time":0,"x":44400000000000000676184425,"y":0.1234567890123456789}"#;
         let decoded: Record = serde_json::from_str(wire).unwrap();
         let written = serde_json::to_string(&decoded).unwrap();
         let again: Record = serde_json::from_str(&written).unwrap();

@@ -38,6 +38,7 @@ pub mod cli;
 pub mod config;
 pub mod cyzen;
 pub mod demo;
+pub mod ledger;
 pub mod malion;
 pub mod output;
 pub mod run;

@@ -112,7 +112,7 @@ pub use matching::{LinkTable, MatchOutcome, Matcher};
 pub use plan::{
     ConflictPolicy, Decision, Equivalence, ExistingPunch, KotRecords, Plan, PlannedPunch, Planner,
 };
-pub use punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+pub use punch::{Location, ParseSourceRefError, Punch, PunchKind, SourceRef, SourceSystem};
 pub use report::{FailureReason, FailureRow, SyncCounts, SyncLog, SyncStatus};
 pub use schedule::{Schedule, TargetDay};
 pub use time::DayBorder;

@@ -121,6 +121,35 @@ impl SourceSystem {
     }
 }
 
+impl std::str::FromStr for SourceSystem {
+    type Err = ParseSourceRefError;
+
+    /// The name [`SourceSystem::as_str`] gives.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            SourceSystem::SenseLink,
+            SourceSystem::Cyzen,
+            SourceSystem::MaLion,
+            SourceSystem::WowTalk,
+        ]
+        .into_iter()
+        .find(|system| system.as_str() == s)
+        .ok_or_else(|| ParseSourceRefError {
+            input: s.to_owned(),
+        })
+    }
+}
+
+/// Text that is not a [`SourceRef`] (`system:record id`) or a
+/// [`SourceSystem`] name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{input:?} is not a source record: expected `system:record id` with system senselink, cyzen, malion or wowtalk"
+)]
+pub struct ParseSourceRefError {
+    input: String,
+}
+
 impl fmt::Display for SourceSystem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -148,6 +177,28 @@ impl SourceRef {
             system,
             record_id: record_id.into(),
         }
+    }
+}
+
+impl std::str::FromStr for SourceRef {
+    type Err = ParseSourceRefError;
+
+    /// The form [`Display`](fmt::Display) writes: `system:record id`
+    /// (e.g. `senselink:1001`, `cyzen:h-42`); the id is everything after
+    /// the first colon and may not be empty.
+    ///
+    /// # Errors
+    /// [`ParseSourceRefError`] for another form or an unknown system.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let error = || ParseSourceRefError {
+            input: s.to_owned(),
+        };
+        let (system, id) = s.split_once(':').ok_or_else(error)?;
+        if id.is_empty() {
+            return Err(error());
+        }
+        let system = system.parse().map_err(|_| error())?;
+        Ok(SourceRef::new(system, id))
     }
 }
 
@@ -192,6 +243,22 @@ pub struct Punch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_refs_read_back_what_they_write() {
+        for source in [
+            SourceRef::new(SourceSystem::SenseLink, "1001"),
+            SourceRef::new(SourceSystem::Cyzen, "h:with:colons"),
+            SourceRef::new(SourceSystem::MaLion, "L00000001"),
+            SourceRef::new(SourceSystem::WowTalk, "m-1"),
+        ] {
+            assert_eq!(source.to_string().parse::<SourceRef>(), Ok(source));
+        }
+        for bad in ["", "senselink", "senselink:", "kot:1", "SenseLink:1", ":1"] {
+            let error = bad.parse::<SourceRef>().unwrap_err();
+            assert!(error.to_string().contains(&format!("{bad:?}")), "{error}");
+        }
+    }
 
     #[test]
     fn kinds_round_trip_through_kot_codes() {

@@ -278,11 +278,11 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     assert_eq!(records.len(), RECORDS);
     let rule = SenseLinkRule::default();
     let out = rule.apply_to_work_date(target, &records, &borders);
-    assert_eq!(out.punches.len() + out.ignored.len(), RECORDS);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
     eprintln!(
         "{name}: {RECORDS} recognitions of {EMPLOYEES} employees: {} punches, {} ignored",
-        out.punches.len(),
-        out.ignored.len()
+        out.punches().len(),
+        out.ignored_count()
     );
     drop(out);
     group.bench_function("hashmap_grouping", |b| {

@@ -239,19 +239,19 @@ impl Source for CyzenSource {
                 }
             })
             .collect();
-        let output = self.rule.apply(&presses, ctx.directory);
+        let (punches, ignored) = self.rule.apply(&presses, ctx.directory).into_parts();
         let work_dates = if fetched == 0 {
             None
         } else {
             let window_dates = (window.from.date_naive(), window.to.date_naive());
-            work_date_span(Some(window_dates), &output.punches)
+            work_date_span(Some(window_dates), &punches)
         };
         if let Ok(mut pending) = self.pending.lock() {
             *pending = Some(window.to);
         }
         Ok(Collected {
-            punches: output.punches,
-            ignored: output.ignored,
+            punches,
+            ignored,
             failures,
             work_dates,
             fetched,

@@ -8,12 +8,12 @@
 //! | 勤務終了 | any | 退勤 |
 //! | 勤務中 | exactly 「休憩開始」 | 休憩開始 |
 //! | 勤務中 | exactly 「休憩終了」 | 休憩終了 |
-//! | anything else | | not synced ([`IgnoreReason::NotSynced`]) |
+//! | anything else | | not synced ([`Disposition::NotSynced`]) |
 //!
 //! Every press is synced, repeats included: 出勤 pressed twice in a day is two
 //! 出勤 punches in KOT, as the manual says. Only users whose per-user
 //! 「KING OF TIME連携」 switch is 「有効」 are synced ([`EnabledUsers`]); the
-//! others are ignored with [`IgnoreReason::NotEnabled`].
+//! others are ignored with [`Disposition::NotEnabled`].
 //!
 //! When the integration starts in the middle of a month, the whole current
 //! month is synced ([`fetch_window`]).
@@ -37,22 +37,28 @@
 //!     pressed_at: jst.with_ymd_and_hms(2024, 6, 3, 7, 51, 0).unwrap(),
 //!     location: None,
 //! };
-//! let out = CyzenRule::default().apply(&[press], &DayBorder::MIDNIGHT);
-//! assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+//! let presses = [press];
+//! let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+//! assert_eq!(out.punches()[0].kind, PunchKind::ClockIn);
 //! ```
 //!
 //! The JSON name of cyzen's status *type* field is not public (see the
 //! crate's `## Provisional` section): this module takes a [`StatusType`]
 //! that the cyzen client fills in however the wire spells it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use rustc_hash::FxBuildHasher;
+
+use super::grouping::{Interner, WorkDay};
+use super::{DayBorders, Disposition, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -146,7 +152,22 @@ pub struct StatusPress {
 impl StatusPress {
     /// This press's reference in the ledger: `cyzen:<history_id>`.
     pub fn source(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::Cyzen, self.history_id.clone())
+        SourceRef::new(SourceSystem::Cyzen, self.history_id.as_str())
+    }
+}
+
+impl RuleRecord for StatusPress {
+    fn source(&self) -> SourceRef {
+        StatusPress::source(self)
+    }
+
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
+    }
+
+    /// The status name (ステータス名).
+    fn status_name(&self) -> &str {
+        &self.status_name
     }
 }
 
@@ -209,65 +230,141 @@ impl CyzenRule {
     /// Turns status presses into punches.
     ///
     /// Every press is accounted for exactly once: as a punch (its
-    /// [`Punch::source`] is `cyzen:<history_id>`) or in
-    /// [`RuleOutput::ignored`]. In order:
+    /// [`Punch::source`] is `cyzen:<history_id>`) or as one of these
+    /// dispositions, in this order of precedence:
     /// 1. A history id seen twice (overlapping fetch windows) is kept once;
-    ///    the other copies are [`IgnoreReason::Duplicate`]. Which copy is kept
+    ///    the other copies are [`Disposition::Duplicate`]. Which copy is kept
     ///    does not depend on the input order (the earliest press, then the
-    ///    smallest fields).
-    /// 2. Users not enabled: [`IgnoreReason::NotEnabled`].
-    /// 3. Statuses that are not synced: [`IgnoreReason::NotSynced`] with the
-    ///    status name.
+    ///    smallest fields, then the first in the input).
+    /// 2. Users not enabled: [`Disposition::NotEnabled`].
+    /// 3. Statuses that are not synced: [`Disposition::NotSynced`] (the log
+    ///    row names the status).
     ///
-    /// Punches are ordered by employee, time, then source; ignored records
-    /// by source, then employee. The result does not depend on input order.
-    pub fn apply(&self, presses: &[StatusPress], borders: &impl DayBorders) -> RuleOutput {
-        let mut sorted: Vec<&StatusPress> = presses.iter().collect();
-        sorted.sort_by(|a, b| canonical_order(a, b));
-
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut out = RuleOutput::default();
-        for press in sorted {
-            let source = press.source();
-            let reason = if !seen.insert(press.history_id.as_str()) {
-                Some(IgnoreReason::Duplicate {
-                    kept: source.clone(),
-                })
-            } else if !self.enabled.contains(&press.employee) {
-                Some(IgnoreReason::NotEnabled)
-            } else {
-                None
-            };
-            let kind = match reason {
-                Some(reason) => Err(reason),
-                None => punch_kind(&press.status_type, &press.status_name).ok_or_else(|| {
-                    IgnoreReason::NotSynced {
-                        name: press.status_name.clone(),
-                    }
-                }),
-            };
-            match kind {
-                Ok(kind) => {
-                    let border = borders.border_for(&press.employee);
-                    out.punches.push(Punch {
-                        employee: press.employee.clone(),
-                        key: None,
-                        kind,
-                        at: press.pressed_at.with_timezone(&jst()),
-                        work_date: border.work_date(&press.pressed_at),
-                        source,
-                        location: press.location,
-                    });
+    /// Each press maps on its own, so this is a linear pass (one hash
+    /// lookup of the history id per press); only the punches are put in
+    /// order: by employee code, then time, then source. Apart from which
+    /// copy of a history is kept, the result does not depend on input order.
+    pub fn apply<'a>(
+        &self,
+        presses: &'a [StatusPress],
+        borders: &(impl DayBorders + ?Sized),
+    ) -> RuleOutput<'a, StatusPress> {
+        // 1. The kept copy of each history id.
+        let mut kept: HashMap<&str, usize, FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(presses.len(), FxBuildHasher);
+        let mut copies = false;
+        for (index, press) in presses.iter().enumerate() {
+            match kept.entry(press.history_id.as_str()) {
+                Entry::Vacant(vacant) => {
+                    vacant.insert(index);
                 }
-                Err(reason) => out.ignored.push(Ignored {
-                    source,
-                    employee: press.employee.clone(),
-                    reason,
-                }),
+                Entry::Occupied(mut occupied) => {
+                    copies = true;
+                    let earlier = presses.get(*occupied.get());
+                    if earlier.is_some_and(|e| canonical_order(press, e) == Ordering::Less) {
+                        occupied.insert(index);
+                    }
+                }
             }
         }
-        out.sort();
-        out
+        if !copies {
+            drop(kept);
+            kept = HashMap::default();
+        }
+
+        // 2. Each press on its own.
+        struct Employee {
+            work_day: WorkDay,
+            enabled: bool,
+        }
+        let mut out = RuleOutput::new(presses, Slot::NotSynced);
+        let mut interner = Interner::new();
+        let mut employees: Vec<Employee> = Vec::new();
+        let mut punched: Vec<(usize, usize, PunchKind)> = Vec::new();
+        for (index, press) in presses.iter().enumerate() {
+            if copies
+                && let Some(&first) = kept.get(press.history_id.as_str())
+                && first != index
+            {
+                out.set_duplicate(index, first);
+                continue;
+            }
+            let (dense, new) = interner.intern(&press.employee);
+            if new {
+                employees.push(Employee {
+                    work_day: WorkDay::of(borders.border_for(&press.employee)),
+                    enabled: self.enabled.contains(&press.employee),
+                });
+            }
+            let Some(employee) = employees.get(dense) else {
+                continue;
+            };
+            if !employee.enabled {
+                out.set(index, Slot::NotEnabled);
+                continue;
+            }
+            if let Some(kind) = punch_kind(&press.status_type, &press.status_name) {
+                punched.push((dense, index, kind));
+            }
+        }
+
+        // 3. The punches by employee code (a counting sort by rank), then
+        //    time and source within each employee.
+        let ranks = interner.ranks();
+        let mut starts = vec![0usize; ranks.len() + 1];
+        for &(dense, ..) in &punched {
+            if let Some(&rank) = ranks.get(dense) {
+                starts[rank + 1] += 1;
+            }
+        }
+        for rank in 0..ranks.len() {
+            starts[rank + 1] += starts[rank];
+        }
+        let bounds = starts.clone();
+        let mut sorted = vec![(0usize, 0usize, PunchKind::ClockIn); punched.len()];
+        for &entry in &punched {
+            if let Some(&rank) = ranks.get(entry.0) {
+                sorted[starts[rank]] = entry;
+                starts[rank] += 1;
+            }
+        }
+        drop(punched);
+        let order = |a: &(usize, usize, PunchKind), b: &(usize, usize, PunchKind)| match (
+            presses.get(a.1),
+            presses.get(b.1),
+        ) {
+            (Some(x), Some(y)) => x
+                .pressed_at
+                .cmp(&y.pressed_at)
+                .then_with(|| x.history_id.cmp(&y.history_id)),
+            _ => Ordering::Equal,
+        };
+        for run in bounds.windows(2) {
+            let run = &mut sorted[run[0]..run[1]];
+            if !run.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
+                run.sort_by(order);
+            }
+        }
+        out.punches_mut().reserve(sorted.len());
+        for (dense, index, kind) in sorted {
+            let (Some(press), Some(employee)) = (presses.get(index), employees.get(dense)) else {
+                continue;
+            };
+            let day = employee
+                .work_day
+                .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
+            let punch = Punch {
+                employee: press.employee.clone(),
+                key: None,
+                kind,
+                at: press.pressed_at.with_timezone(&jst()),
+                work_date: employee.work_day.date(day, || &press.pressed_at),
+                source: press.source(),
+                location: press.location,
+            };
+            out.push_punch(index, punch);
+        }
+        out.finish()
     }
 }
 
@@ -290,11 +387,11 @@ fn canonical_order(a: &StatusPress, b: &StatusPress) -> std::cmp::Ordering {
 
 /// How many presses of each status name were not synced, for the run log
 /// (e.g. `{"作業開始": 3}`).
-pub fn not_synced_counts(output: &RuleOutput) -> BTreeMap<String, usize> {
+pub fn not_synced_counts(output: &RuleOutput<'_, StatusPress>) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for ignored in &output.ignored {
-        if let IgnoreReason::NotSynced { name } = &ignored.reason {
-            *counts.entry(name.clone()).or_insert(0) += 1;
+    for (press, disposition) in output.dispositions() {
+        if disposition == Disposition::NotSynced {
+            *counts.entry(press.status_name.clone()).or_insert(0) += 1;
         }
     }
     counts
@@ -397,6 +494,10 @@ fn start_of_month(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
 mod tests {
     use super::*;
     use crate::rules::BorderMap;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::DayBorder;
     use chrono::{NaiveTime, Utc};
     use proptest::prelude::*;
@@ -461,7 +562,8 @@ mod tests {
             ),
             first,
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let output = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = output.rows();
         let kinds: Vec<_> = out.punches.iter().map(|p| (p.kind, p.at)).collect();
         assert_eq!(
             kinds,
@@ -486,7 +588,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            not_synced_counts(&out),
+            not_synced_counts(&output),
             BTreeMap::from([("作業開始".to_owned(), 1)])
         );
     }
@@ -498,7 +600,9 @@ mod tests {
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("b", "U1", StatusType::WorkStart, "出勤", at(3, 8, 5)),
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = CyzenRule::default()
+            .apply(&presses, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 2);
         assert!(out.punches.iter().all(|p| p.kind == PunchKind::ClockIn));
         assert!(out.ignored.is_empty());
@@ -532,7 +636,7 @@ mod tests {
             press("a", "U000123", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("b", "U00528", StatusType::WorkStart, "出勤", at(3, 8, 0)),
         ];
-        let out = rule.apply(&presses, &DayBorder::MIDNIGHT);
+        let out = rule.apply(&presses, &DayBorder::MIDNIGHT).rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].employee.as_str(), "U000123");
         assert_eq!(out.ignored.len(), 1);
@@ -546,7 +650,9 @@ mod tests {
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = CyzenRule::default()
+            .apply(&presses, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(
             out.ignored[0].reason,
@@ -572,7 +678,7 @@ mod tests {
             press("a", "night", StatusType::WorkEnd, "退勤", utc),
             press("b", "day", StatusType::WorkEnd, "退勤", utc),
         ];
-        let out = CyzenRule::default().apply(&presses, &borders);
+        let out = CyzenRule::default().apply(&presses, &borders).rows();
         assert_eq!(out.punches[0].employee.as_str(), "day");
         assert_eq!(out.punches[0].work_date, date(2024, 6, 4));
         assert_eq!(out.punches[0].at.offset(), &jst());
@@ -671,7 +777,7 @@ mod tests {
             } else {
                 EnabledUsers::All
             };
-            let out = CyzenRule::new(enabled).apply(&presses, &DayBorder::MIDNIGHT);
+            let out = CyzenRule::new(enabled).apply(&presses, &DayBorder::MIDNIGHT).rows();
             prop_assert_eq!(out.punches.len() + out.ignored.len(), presses.len());
             // Per history id: as many outcomes as inputs, at most one punch.
             let mut inputs: BTreeMap<String, usize> = BTreeMap::new();
@@ -705,8 +811,8 @@ mod tests {
             }
             let rule = CyzenRule::default();
             prop_assert_eq!(
-                rule.apply(&presses, &DayBorder::MIDNIGHT),
-                rule.apply(&shuffled, &DayBorder::MIDNIGHT)
+                rule.apply(&presses, &DayBorder::MIDNIGHT).rows(),
+                rule.apply(&shuffled, &DayBorder::MIDNIGHT).rows()
             );
         }
 

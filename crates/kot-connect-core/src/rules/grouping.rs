@@ -1,19 +1,15 @@
-//! Grouping shared by the first/last rules (SenseLink, MaLion), in time
-//! linear in the number of records for input in time order:
+//! What the rules share to classify records in one linear pass, without
+//! sorting them:
 //!
-//! 1. Each employee code is interned once per record (one FxHash lookup,
-//!    skipped when a record has the same code as the one before), and the
-//!    distinct codes are sorted once: ranks follow code order.
-//! 2. A counting sort by rank puts each employee's records together,
-//!    keeping their input order.
-//! 3. Each employee's bucket is put in (instant, tie) order: a linear check
-//!    when the source delivered them in time order, a sort of that bucket
-//!    alone otherwise.
-//! 4. Work dates come from integer arithmetic on epoch seconds, with the
-//!    employee's day border looked up once per employee.
-//!
-//! The result is the order of one global sort by (employee code, instant,
-//! tie), without a comparison sort over all records.
+//! - [`Interner`]: each employee code gets a dense index (one FxHash lookup
+//!   of the code packed into integers, skipped when a record has the same
+//!   code as the one before), so per-employee state lives in flat arrays.
+//!   [`Interner::by_code`] sorts only the distinct codes, for the output
+//!   order.
+//! - [`WorkDay`]: an employee's border, looked up once per employee; the
+//!   work date of an instant is integer arithmetic on epoch seconds.
+//! - [`Instant`]: an instant as epoch seconds and nanoseconds, compared as
+//!   integers.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -21,63 +17,29 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rustc_hash::FxBuildHasher;
 
-use super::DayBorders;
 use crate::EmployeeCode;
 use crate::time::DayBorder;
 
-/// A record's instant, its index in the input, and what the rule reads of
-/// it most (copied here so that walking the groups reads memory in order).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Key<P> {
-    secs: i64,
-    nanos: u32,
-    index: u32,
-    payload: P,
+/// An instant as epoch seconds and nanoseconds (chrono's leap-second
+/// representation included), in chrono's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Instant {
+    pub(crate) secs: i64,
+    pub(crate) nanos: u32,
 }
 
-/// Records grouped by employee (code order), each employee's in instant
-/// order, ties broken by the caller's `tie` and then by input position.
-pub(crate) struct Grouped<'a, T, P> {
-    items: &'a [T],
-    /// Employee codes by rank.
-    codes: Vec<&'a EmployeeCode>,
-    /// Rank `r`'s records are `keys[starts[r]..starts[r + 1]]`.
-    starts: Vec<usize>,
-    keys: Vec<Key<P>>,
-}
-
-/// One employee's records of one work date, in order.
-pub(crate) struct Day<'g, 'a, T, P> {
-    items: &'a [T],
-    keys: &'g [Key<P>],
-}
-
-impl<'a, T, P: Copy> Day<'_, 'a, T, P> {
-    /// How many records (never zero).
-    pub(crate) fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// The payloads of the records, in order.
-    pub(crate) fn payloads(&self) -> impl Iterator<Item = P> + '_ {
-        self.keys.iter().map(|key| key.payload)
-    }
-
-    /// The `i`-th record (`i < len()`).
-    pub(crate) fn record(&self, i: usize) -> &'a T {
-        &self.items[self.keys[i].index as usize]
-    }
-
-    /// The records in order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &'a T> + '_ {
-        let items = self.items;
-        self.keys.iter().map(move |key| &items[key.index as usize])
+impl Instant {
+    pub(crate) fn of(at: &DateTime<FixedOffset>) -> Self {
+        Instant {
+            secs: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
+        }
     }
 }
 
 /// How an employee's work date is computed.
-#[derive(Clone, Copy)]
-struct WorkDay {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WorkDay {
     border: DayBorder,
     /// For a border on a whole second: JST's offset minus the border's
     /// seconds since midnight, so that the work date is
@@ -93,31 +55,51 @@ const SECONDS_PER_DAY: i64 = 86_400;
 const JST_OFFSET_SECONDS: i64 = 9 * 3600;
 
 impl WorkDay {
-    fn of(border: DayBorder) -> Self {
+    pub(crate) fn of(border: DayBorder) -> Self {
         let time = border.time();
         let shift = (time.nanosecond() == 0)
             .then(|| JST_OFFSET_SECONDS - i64::from(time.num_seconds_from_midnight()));
         WorkDay { border, shift }
     }
 
-    /// The work date of `key` as days from CE; `at` gives its instant, read
-    /// only for a border with a fraction of a second.
-    fn day_number<'t, P>(
+    /// The work date of an instant (`secs` its epoch seconds) as days from
+    /// CE; `at` gives the instant, read only for a border with a fraction
+    /// of a second.
+    pub(crate) fn day_number<'t>(
         self,
-        key: &Key<P>,
+        secs: i64,
         at: impl FnOnce() -> &'t DateTime<FixedOffset>,
     ) -> i64 {
         match self.shift {
             // A whole-second border: the fraction of a second (a leap
             // second's included) never moves an instant across it.
-            Some(shift) => (key.secs + shift).div_euclid(SECONDS_PER_DAY) + UNIX_EPOCH_DAYS_FROM_CE,
+            Some(shift) => (secs + shift).div_euclid(SECONDS_PER_DAY) + UNIX_EPOCH_DAYS_FROM_CE,
             None => i64::from(self.border.work_date(at()).num_days_from_ce()),
+        }
+    }
+
+    /// Whether an instant (`secs` its epoch seconds) is in the work date
+    /// numbered `day` (days from CE).
+    #[inline]
+    pub(crate) fn is_on<'t>(
+        self,
+        day: i64,
+        secs: i64,
+        at: impl FnOnce() -> &'t DateTime<FixedOffset>,
+    ) -> bool {
+        match self.shift {
+            Some(shift) => {
+                let start = (day - UNIX_EPOCH_DAYS_FROM_CE) * SECONDS_PER_DAY - shift;
+                secs.checked_sub(start)
+                    .is_some_and(|since| (0..SECONDS_PER_DAY).contains(&since))
+            }
+            None => self.day_number(secs, at) == day,
         }
     }
 
     /// The date of a day number from [`WorkDay::day_number`] for a record at
     /// `at`.
-    fn date<'t>(
+    pub(crate) fn date<'t>(
         self,
         day_number: i64,
         at: impl FnOnce() -> &'t DateTime<FixedOffset>,
@@ -127,6 +109,12 @@ impl WorkDay {
             .and_then(NaiveDate::from_num_days_from_ce_opt)
             .unwrap_or_else(|| self.border.work_date(at()))
     }
+}
+
+/// The day number of a date (days from CE), as [`WorkDay::day_number`]
+/// gives.
+pub(crate) fn day_number_of(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce())
 }
 
 /// An employee code as a hash key: up to 24 bytes packed into integers
@@ -175,157 +163,79 @@ impl<'a> CodeKey<'a> {
     }
 }
 
-impl<'a, T, P: Copy + Default> Grouped<'a, T, P> {
-    /// Groups `items`; see the [module documentation](self).
-    pub(crate) fn new(
-        items: &'a [T],
-        employee: impl Fn(&T) -> &EmployeeCode,
-        at: impl Fn(&T) -> &DateTime<FixedOffset>,
-        payload: impl Fn(&T) -> P,
-        tie: impl Fn(&T, &T) -> Ordering,
-    ) -> Self {
-        // 1. Intern: first-seen number per record, count per number.
-        let mut first_seen: HashMap<CodeKey<'a>, u32, FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(1024, FxBuildHasher);
-        let mut seen_codes: Vec<(CodeKey<'a>, &'a EmployeeCode)> = Vec::new();
-        let mut counts: Vec<usize> = Vec::new();
-        let mut seen_of: Vec<u32> = Vec::with_capacity(items.len());
-        let mut previous: Option<(CodeKey<'a>, u32)> = None;
-        for item in items {
-            let code = employee(item);
-            let key = CodeKey::of(code);
-            let seen = match previous {
-                Some((last, seen)) if last == key => seen,
-                _ => {
-                    let next = u32::try_from(seen_codes.len()).unwrap_or(u32::MAX);
-                    let seen = *first_seen.entry(key).or_insert_with(|| {
-                        seen_codes.push((key, code));
-                        counts.push(0);
-                        next
-                    });
-                    previous = Some((key, seen));
-                    seen
-                }
-            };
-            if let Some(count) = counts.get_mut(seen as usize) {
-                *count += 1;
-            }
-            seen_of.push(seen);
-        }
-        drop(first_seen);
+/// Dense indices for employee codes, in order of first appearance.
+pub(crate) struct Interner<'a> {
+    index: HashMap<CodeKey<'a>, u32, FxBuildHasher>,
+    codes: Vec<(CodeKey<'a>, &'a EmployeeCode)>,
+    previous: Option<(&'a EmployeeCode, u32)>,
+}
 
-        // Ranks in code order, and where each rank's bucket starts.
-        let mut by_code: Vec<u32> =
-            (0..u32::try_from(seen_codes.len()).unwrap_or(u32::MAX)).collect();
-        by_code.sort_unstable_by(|&a, &b| {
-            CodeKey::text_cmp(seen_codes[a as usize], seen_codes[b as usize])
-        });
-        let mut next_slot = vec![0usize; seen_codes.len()];
-        let mut starts = Vec::with_capacity(by_code.len() + 1);
-        let mut codes = Vec::with_capacity(by_code.len());
-        let mut total = 0;
-        for &seen in &by_code {
-            starts.push(total);
-            next_slot[seen as usize] = total;
-            total += counts[seen as usize];
-            codes.push(seen_codes[seen as usize].1);
-        }
-        starts.push(total);
-
-        // 2. Counting sort: scatter each record to its employee's bucket.
-        let mut keys = vec![
-            Key {
-                secs: 0,
-                nanos: 0,
-                index: 0,
-                payload: P::default(),
-            };
-            items.len()
-        ];
-        for (index, (item, &seen)) in items.iter().zip(&seen_of).enumerate() {
-            let when = at(item);
-            let slot = &mut next_slot[seen as usize];
-            keys[*slot] = Key {
-                secs: when.timestamp(),
-                nanos: when.timestamp_subsec_nanos(),
-                index: u32::try_from(index).unwrap_or(u32::MAX),
-                payload: payload(item),
-            };
-            *slot += 1;
-        }
-        drop(seen_of);
-
-        // 3. Each bucket in (instant, tie, input position) order.
-        let order = |a: &Key<P>, b: &Key<P>| {
-            (a.secs, a.nanos)
-                .cmp(&(b.secs, b.nanos))
-                .then_with(|| tie(&items[a.index as usize], &items[b.index as usize]))
-                .then(a.index.cmp(&b.index))
-        };
-        for bucket in starts.windows(2) {
-            let bucket = &mut keys[bucket[0]..bucket[1]];
-            if !bucket.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
-                bucket.sort_unstable_by(order);
-            }
-        }
-
-        Grouped {
-            items,
-            codes,
-            starts,
-            keys,
+impl<'a> Interner<'a> {
+    pub(crate) fn new() -> Self {
+        Interner {
+            index: HashMap::with_capacity_and_hasher(1024, FxBuildHasher),
+            codes: Vec::new(),
+            previous: None,
         }
     }
 
-    /// Calls `day` with each employee's records of each work date, in
-    /// (employee code, work date) order. The border is looked up once per
-    /// employee. Every record is passed exactly once; no day is empty.
-    pub(crate) fn for_each_work_day<'g>(
-        &'g self,
-        at: impl Fn(&T) -> &DateTime<FixedOffset>,
-        borders: &(impl DayBorders + ?Sized),
-        mut day: impl FnMut(&'a EmployeeCode, NaiveDate, Day<'g, 'a, T, P>),
-    ) {
-        for (rank, &code) in self.codes.iter().enumerate() {
-            let (Some(&start), Some(&end)) = (self.starts.get(rank), self.starts.get(rank + 1))
-            else {
-                continue;
-            };
-            let work_day = WorkDay::of(borders.border_for(code));
-            let mut rest = &self.keys[start..end];
-            let instant = |key: &Key<P>| at(&self.items[key.index as usize]);
-            while let Some(first) = rest.first() {
-                let number = work_day.day_number(first, || instant(first));
-                let len = 1 + rest[1..]
-                    .iter()
-                    .position(|key| work_day.day_number(key, || instant(key)) != number)
-                    .unwrap_or(rest.len() - 1);
-                let (today, later) = rest.split_at(len);
-                day(
-                    code,
-                    work_day.date(number, || instant(first)),
-                    Day {
-                        items: self.items,
-                        keys: today,
-                    },
-                );
-                rest = later;
-            }
+    /// The dense index of `code`, and whether the code is new (its index
+    /// is then the number of codes seen before).
+    #[inline]
+    pub(crate) fn intern(&mut self, code: &'a EmployeeCode) -> (usize, bool) {
+        if let Some((last, index)) = self.previous
+            && last.as_str() == code.as_str()
+        {
+            return (index as usize, false);
         }
+        let key = CodeKey::of(code);
+        let next = u32::try_from(self.codes.len()).unwrap_or(u32::MAX);
+        let mut new = false;
+        let index = *self.index.entry(key).or_insert_with(|| {
+            new = true;
+            next
+        });
+        if new {
+            self.codes.push((key, code));
+        }
+        self.previous = Some((code, index));
+        (index as usize, new)
+    }
+
+    /// The code of dense index `index`.
+    pub(crate) fn code(&self, index: usize) -> Option<&'a EmployeeCode> {
+        self.codes.get(index).map(|&(_, code)| code)
+    }
+
+    /// The dense indices in code order.
+    pub(crate) fn by_code(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.codes.len()).collect();
+        order.sort_unstable_by(|&a, &b| CodeKey::text_cmp(self.codes[a], self.codes[b]));
+        order
+    }
+
+    /// The rank in code order of each dense index.
+    pub(crate) fn ranks(&self) -> Vec<usize> {
+        let mut ranks = vec![0; self.codes.len()];
+        for (rank, index) in self.by_code().into_iter().enumerate() {
+            ranks[index] = rank;
+        }
+        ranks
     }
 }
 
 #[cfg(test)]
 mod tests {
-    //! The grouping against a plain reference: one comparison sort of all
-    //! records, then runs of equal (employee, chrono work date).
+    //! The first/last rules against plain references: one comparison sort
+    //! of all records, then runs of equal (employee, chrono work date).
 
     use chrono::{Duration, NaiveTime, TimeZone};
     use proptest::prelude::*;
 
     use super::super::malion::{MaLionPolicy, MaLionRule, PcEvent, PcLog};
     use super::super::senselink::{Recognition, SenseLinkMode, SenseLinkRule};
-    use super::super::{BorderMap, IgnoreReason, Ignored, RuleOutput};
+    use super::super::testing::Rows;
+    use super::super::{BorderMap, DayBorders, IgnoreReason, Ignored};
     use super::*;
     use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
 
@@ -448,10 +358,10 @@ mod tests {
         target: NaiveDate,
         records: &[Recognition],
         borders: &BorderMap,
-    ) -> RuleOutput {
+    ) -> Rows {
         let mut sorted: Vec<&Recognition> = records.iter().collect();
         sorted.sort_by(|a, b| (&a.employee, a.at, a.id).cmp(&(&b.employee, b.at, b.id)));
-        let mut out = RuleOutput::default();
+        let mut out = Rows::default();
         for day in sorted.chunk_by(|a, b| {
             a.employee == b.employee
                 && work_date(borders, &a.employee, &a.at) == work_date(borders, &b.employee, &b.at)
@@ -488,7 +398,7 @@ mod tests {
                 }
             }
         }
-        out
+        out.sorted()
     }
 
     fn arb_logs() -> impl Strategy<Value = Vec<PcLog>> {
@@ -538,7 +448,7 @@ mod tests {
 
     /// MaLion's grouping written plainly; each day goes to the rule's own
     /// per-day logic, which the grouping feeds.
-    fn malion_reference(rule: MaLionRule, logs: &[PcLog], borders: &BorderMap) -> RuleOutput {
+    fn malion_reference(rule: MaLionRule, logs: &[PcLog], borders: &BorderMap) -> Rows {
         let mut sorted: Vec<&PcLog> = logs.iter().collect();
         sorted.sort_by(|a, b| {
             (&a.employee, a.at, &a.computer, &a.event, &a.id).cmp(&(
@@ -549,21 +459,88 @@ mod tests {
                 &b.id,
             ))
         });
-        let mut out = RuleOutput::default();
+        let mut out = Rows::default();
         for day in sorted.chunk_by(|a, b| {
             a.employee == b.employee
                 && work_date(borders, &a.employee, &a.at) == work_date(borders, &b.employee, &b.at)
         }) {
-            rule.apply_day(
+            malion_day(
+                rule,
                 work_date(borders, &day[0].employee, &day[0].at),
                 day,
                 &mut out,
             );
         }
-        out
+        out.sorted()
     }
 
-    fn sources(out: &RuleOutput) -> Vec<&SourceRef> {
+    /// `day`: one employee's logs of one work date, in order (the rule's
+    /// per-day logic before it became one pass).
+    fn malion_day(rule: MaLionRule, date: NaiveDate, day: &[&PcLog], out: &mut Rows) {
+        let is_dup = |i: usize| {
+            i > 0
+                && day[i - 1].at == day[i].at
+                && day[i - 1].computer == day[i].computer
+                && day[i - 1].event == day[i].event
+        };
+        let counts_in = |e: &PcEvent| match rule.policy {
+            MaLionPolicy::LogonLogoff => *e == PcEvent::Logon,
+            MaLionPolicy::FirstLastOfDay => !matches!(e, PcEvent::Unknown(_)),
+        };
+        let counts_out = |e: &PcEvent| match rule.policy {
+            MaLionPolicy::LogonLogoff => *e == PcEvent::Logoff,
+            MaLionPolicy::FirstLastOfDay => !matches!(e, PcEvent::Unknown(_)),
+        };
+        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].event));
+        let last_out = (0..day.len())
+            .rev()
+            .find(|&i| !is_dup(i) && counts_out(&day[i].event))
+            .filter(|&i| first_in.is_none_or(|first| i > first));
+        let source = |log: &PcLog| SourceRef::new(SourceSystem::MaLion, log.id.as_str());
+        let mut kept = 0;
+        for (i, &log) in day.iter().enumerate() {
+            let reason = if is_dup(i) {
+                IgnoreReason::Duplicate {
+                    kept: source(day[kept]),
+                }
+            } else {
+                kept = i;
+                let kind = if Some(i) == first_in {
+                    Some(PunchKind::ClockIn)
+                } else if Some(i) == last_out {
+                    Some(PunchKind::ClockOut)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind {
+                    out.punches.push(Punch {
+                        employee: log.employee.clone(),
+                        key: None,
+                        kind,
+                        at: log.at,
+                        work_date: date,
+                        source: source(log),
+                        location: None,
+                    });
+                    continue;
+                }
+                if counts_in(&log.event) || counts_out(&log.event) {
+                    IgnoreReason::NotFirstOrLast
+                } else {
+                    IgnoreReason::NotSynced {
+                        name: log.event.name().to_owned(),
+                    }
+                }
+            };
+            out.ignored.push(Ignored {
+                source: source(log),
+                employee: log.employee.clone(),
+                reason,
+            });
+        }
+    }
+
+    fn sources(out: &Rows) -> Vec<&SourceRef> {
         let mut all: Vec<&SourceRef> = out
             .punches
             .iter()
@@ -585,7 +562,7 @@ mod tests {
             let mode = if clock_in_only { SenseLinkMode::ClockInOnly } else { SenseLinkMode::ClockInAndOut };
             let rule = SenseLinkRule::new(mode, crate::schedule::TargetDay::SameDay);
             let target = base().date_naive() + Duration::days(target_day);
-            let fast = rule.apply_to_work_date(target, &records, &borders);
+            let fast = rule.apply_to_work_date(target, &records, &borders).rows();
             prop_assert_eq!(&fast, &senselink_reference(rule, target, &records, &borders));
             // Every record exactly once.
             let mut all: Vec<SourceRef> = records
@@ -604,7 +581,7 @@ mod tests {
         ) {
             let policy = if first_last { MaLionPolicy::FirstLastOfDay } else { MaLionPolicy::LogonLogoff };
             let rule = MaLionRule::new(policy);
-            let fast = rule.apply(&logs, &borders);
+            let fast = rule.apply(&logs, &borders).rows();
             prop_assert_eq!(&fast, &malion_reference(rule, &logs, &borders));
             let mut all: Vec<SourceRef> = logs
                 .iter()

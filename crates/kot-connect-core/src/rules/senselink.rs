@@ -11,7 +11,7 @@
 //! - [`TargetDay`]: 「前日」 or 「当日」: which work date a scheduled run
 //!   syncs (e.g. daily at 3:00 for the previous day, daily at 23:00 for the
 //!   same day). Recognitions of other work dates are ignored as
-//!   [`IgnoreReason::OutsideWindow`].
+//!   [`IgnoreReason::OutsideWindow`](super::IgnoreReason::OutsideWindow).
 //!
 //! Work dates are the JST date under each employee's day border
 //! ([`DayBorders`]). Recognitions at the same instant are ordered by record
@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use compact_str::ToCompactString;
 
-use super::grouping::Grouped;
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use super::grouping::{Instant, Interner, WorkDay, day_number_of};
+use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -67,9 +67,15 @@ impl Recognition {
         let at = jst().timestamp_opt(sign_time, 0).single()?;
         Some(Recognition::new(id, employee, at))
     }
+}
 
+impl RuleRecord for Recognition {
     fn source(&self) -> SourceRef {
         source_of(self.id)
+    }
+
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
     }
 }
 
@@ -106,73 +112,103 @@ impl SenseLinkRule {
 
     /// A scheduled run on `run_date` (JST): syncs the work date
     /// [`TargetDay::work_date`] gives.
-    pub fn apply(
+    pub fn apply<'a>(
         &self,
         run_date: NaiveDate,
-        records: &[Recognition],
+        records: &'a [Recognition],
         borders: &(impl DayBorders + ?Sized),
-    ) -> RuleOutput {
+    ) -> RuleOutput<'a, Recognition> {
         self.apply_to_work_date(self.target_day.work_date(run_date), records, borders)
     }
 
     /// A manual run for `work_date` (the manual's 「日付」 field).
-    pub fn apply_to_work_date(
+    ///
+    /// One pass over the records, in any order: each employee's first and
+    /// last recognition of `work_date` are kept as they go by (instant,
+    /// then record id, then input position). Punches are ordered by
+    /// employee code, then time (the 出勤 first when both share an instant).
+    pub fn apply_to_work_date<'a>(
         &self,
         work_date: NaiveDate,
-        records: &[Recognition],
+        records: &'a [Recognition],
         borders: &(impl DayBorders + ?Sized),
-    ) -> RuleOutput {
-        // The payload is the record id: ignored records are built from the
-        // grouping alone, and only punches read the record again.
-        let grouped = Grouped::new(
-            records,
-            |r| &r.employee,
-            |r| &r.at,
-            |r| r.id,
-            |a, b| a.id.cmp(&b.id),
-        );
-        let mut out = RuleOutput {
-            punches: Vec::new(),
-            ignored: Vec::with_capacity(records.len()),
-        };
-        let ignore = |id: i64, employee: &EmployeeCode, reason| Ignored {
-            source: source_of(id),
-            employee: employee.clone(),
-            reason,
-        };
-        grouped.for_each_work_day(
-            |r| &r.at,
-            borders,
-            |employee, date, day| {
-                if date != work_date {
-                    out.ignored.extend(
-                        day.payloads()
-                            .map(|id| ignore(id, employee, IgnoreReason::OutsideWindow)),
-                    );
-                    return;
+    ) -> RuleOutput<'a, Recognition> {
+        /// Where a recognition sorts among an employee's: instant, id, then
+        /// input position.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        struct Mark {
+            at: Instant,
+            id: i64,
+            index: usize,
+        }
+        struct Employee {
+            work_day: WorkDay,
+            first: Option<Mark>,
+            last: Option<Mark>,
+        }
+
+        let target = day_number_of(work_date);
+        let mut out = RuleOutput::new(records, Slot::NotFirstOrLast);
+        let mut interner = Interner::new();
+        let mut employees: Vec<Employee> = Vec::new();
+        let slots = out.slots_mut();
+        for ((index, r), slot) in records.iter().enumerate().zip(slots.iter_mut()) {
+            let (dense, new) = interner.intern(&r.employee);
+            if new {
+                employees.push(Employee {
+                    work_day: WorkDay::of(borders.border_for(&r.employee)),
+                    first: None,
+                    last: None,
+                });
+            }
+            let Some(employee) = employees.get_mut(dense) else {
+                continue;
+            };
+            let at = Instant::of(&r.at);
+            if !employee.work_day.is_on(target, at.secs, || &r.at) {
+                *slot = Slot::OutsideWindow;
+                continue;
+            }
+            let mark = Mark {
+                at,
+                id: r.id,
+                index,
+            };
+            if employee.first.is_none_or(|first| mark < first) {
+                employee.first = Some(mark);
+            }
+            if employee.last.is_none_or(|last| mark > last) {
+                employee.last = Some(mark);
+            }
+        }
+
+        out.punches_mut().reserve(2 * employees.len());
+        for dense in interner.by_code() {
+            let (Some(employee), Some(code)) = (employees.get(dense), interner.code(dense)) else {
+                continue;
+            };
+            let Some(first) = employee.first else {
+                continue;
+            };
+            let clock_in = punch(&records[first.index], code, PunchKind::ClockIn, work_date);
+            out.push_punch(first.index, clock_in);
+            match (employee.last, self.mode) {
+                (Some(last), SenseLinkMode::ClockInAndOut) if last != first => {
+                    let clock_out =
+                        punch(&records[last.index], code, PunchKind::ClockOut, work_date);
+                    out.push_punch(last.index, clock_out);
                 }
-                let last = day.len() - 1;
-                for (i, id) in day.payloads().enumerate() {
-                    let kind = match (i, self.mode) {
-                        (0, _) => Ok(PunchKind::ClockIn),
-                        (i, SenseLinkMode::ClockInAndOut) if i == last => Ok(PunchKind::ClockOut),
-                        (i, SenseLinkMode::ClockInOnly) if i == last => {
-                            Err(IgnoreReason::ClockOutNotSynced)
-                        }
-                        _ => Err(IgnoreReason::NotFirstOrLast),
-                    };
-                    match kind {
-                        Ok(kind) => out.punches.push(punch(day.record(i), employee, kind, date)),
-                        Err(reason) => out.ignored.push(ignore(id, employee, reason)),
-                    }
+                (Some(last), SenseLinkMode::ClockInOnly) if last != first => {
+                    out.set(last.index, Slot::ClockOutNotSynced);
                 }
-            },
-        );
-        out
+                _ => {}
+            }
+        }
+        out.finish()
     }
 }
 
-/// `employee` is `r.employee` (the grouping's copy, already in cache).
+/// `employee` is `r.employee` (the interner's copy, already in cache).
 fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: NaiveDate) -> Punch {
     Punch {
         employee: employee.clone(),
@@ -188,6 +224,10 @@ fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: N
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::DayBorder;
     use proptest::prelude::*;
 
@@ -201,7 +241,7 @@ mod tests {
 
     type Summary = (Vec<(String, &'static str, String)>, Vec<(String, String)>);
 
-    fn summary(out: &RuleOutput) -> Summary {
+    fn summary(out: &Rows) -> Summary {
         (
             out.punches
                 .iter()
@@ -233,7 +273,9 @@ mod tests {
     fn clock_in_and_out_takes_first_and_last_of_the_day() {
         let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, TargetDay::PreviousDay);
         // Run on the 3rd at 3:00, 前日: the 2nd.
-        let out = rule.apply(date(3), &day_of_2022(), &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply(date(3), &day_of_2022(), &DayBorder::MIDNIGHT)
+            .rows();
         let (punches, ignored) = summary(&out);
         assert_eq!(
             punches,
@@ -260,7 +302,9 @@ mod tests {
     fn clock_in_only_never_sends_the_clock_out() {
         let rule = SenseLinkRule::new(SenseLinkMode::ClockInOnly, TargetDay::SameDay);
         // Run on the 2nd at 23:00, 当日.
-        let out = rule.apply(date(2), &day_of_2022(), &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply(date(2), &day_of_2022(), &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
         assert_eq!(out.punches[0].source.record_id, "1");
@@ -276,11 +320,13 @@ mod tests {
     #[test]
     fn a_single_recognition_is_only_the_clock_in() {
         let rule = SenseLinkRule::default();
-        let out = rule.apply_to_work_date(
-            date(2),
-            &[Recognition::new(9, "2021", at(2, 9, 0))],
-            &DayBorder::MIDNIGHT,
-        );
+        let out = rule
+            .apply_to_work_date(
+                date(2),
+                &[Recognition::new(9, "2021", at(2, 9, 0))],
+                &DayBorder::MIDNIGHT,
+            )
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
         assert!(out.ignored.is_empty());
@@ -295,7 +341,7 @@ mod tests {
         ];
         for (target, kept) in [(TargetDay::PreviousDay, "2"), (TargetDay::SameDay, "3")] {
             let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, target);
-            let out = rule.apply(date(3), &records, &DayBorder::MIDNIGHT);
+            let out = rule.apply(date(3), &records, &DayBorder::MIDNIGHT).rows();
             assert_eq!(out.punches.len(), 1, "{target:?}");
             assert_eq!(out.punches[0].source.record_id, kept);
             assert_eq!(out.ignored.len(), 2);
@@ -319,8 +365,9 @@ mod tests {
             Recognition::new(10, "1", at(2, 9, 0)),
             Recognition::new(30, "1", at(2, 9, 0)),
         ];
-        let out =
-            SenseLinkRule::default().apply_to_work_date(date(2), &records, &DayBorder::MIDNIGHT);
+        let out = SenseLinkRule::default()
+            .apply_to_work_date(date(2), &records, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches[0].source.record_id, "10");
         assert_eq!(out.punches[1].source.record_id, "30");
         assert_eq!(out.ignored[0].source.record_id, "20");
@@ -345,7 +392,7 @@ mod tests {
         ];
         let rule = SenseLinkRule::default();
         // With a 05:00 border, 23:59, 00:00 and 04:59 belong to the 2nd.
-        let out = rule.apply_to_work_date(date(2), &records, &five);
+        let out = rule.apply_to_work_date(date(2), &records, &five).rows();
         let (punches, _) = summary(&out);
         assert_eq!(
             punches,
@@ -355,11 +402,13 @@ mod tests {
             ]
         );
         assert_eq!(out.ignored.len(), 2);
-        let out = rule.apply_to_work_date(date(3), &records, &five);
+        let out = rule.apply_to_work_date(date(3), &records, &five).rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].source.record_id, "4");
         // At midnight, 00:00 starts the 3rd.
-        let out = rule.apply_to_work_date(date(3), &records, &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply_to_work_date(date(3), &records, &DayBorder::MIDNIGHT)
+            .rows();
         let ids: Vec<_> = out
             .punches
             .iter()
@@ -395,7 +444,7 @@ mod tests {
         ) {
             let border = DayBorder::new(chrono::NaiveTime::from_hms_opt(border_hour, 0, 0).unwrap());
             let mode = if clock_in_only { SenseLinkMode::ClockInOnly } else { SenseLinkMode::ClockInAndOut };
-            let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border);
+            let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border).rows();
             let mut seen: Vec<String> = out.punches.iter().map(|p| p.source.record_id.to_string())
                 .chain(out.ignored.iter().map(|i| i.source.record_id.to_string()))
                 .collect();
@@ -424,8 +473,8 @@ mod tests {
             let five: DayBorder = "05:00".parse().unwrap();
             let rule = SenseLinkRule::default();
             prop_assert_eq!(
-                rule.apply_to_work_date(date(2), &records, &five),
-                rule.apply_to_work_date(date(2), &shuffled, &five)
+                rule.apply_to_work_date(date(2), &records, &five).rows(),
+                rule.apply_to_work_date(date(2), &shuffled, &five).rows()
             );
         }
     }

@@ -278,8 +278,7 @@ impl CyzenRule {
             enabled: bool,
         }
         let mut out = RuleOutput::new(presses, Slot::NotSynced);
-        let mut interner = Interner::new();
-        let mut employees: Vec<Employee> = Vec::new();
+        let mut interner: Interner<'a, Employee> = Interner::new();
         let mut punched: Vec<(usize, usize, PunchKind)> = Vec::new();
         for (index, press) in presses.iter().enumerate() {
             if copies
@@ -289,16 +288,10 @@ impl CyzenRule {
                 out.set_duplicate(index, first);
                 continue;
             }
-            let (dense, new) = interner.intern(&press.employee);
-            if new {
-                employees.push(Employee {
-                    work_day: WorkDay::of(borders.border_for(&press.employee)),
-                    enabled: self.enabled.contains(&press.employee),
-                });
-            }
-            let Some(employee) = employees.get(dense) else {
-                continue;
-            };
+            let (dense, employee) = interner.entry(&press.employee, |_, code| Employee {
+                work_day: WorkDay::of(borders.border_for(code)),
+                enabled: self.enabled.contains(code),
+            });
             if !employee.enabled {
                 out.set(index, Slot::NotEnabled);
                 continue;
@@ -347,7 +340,8 @@ impl CyzenRule {
         }
         out.punches_mut().reserve(sorted.len());
         for (dense, index, kind) in sorted {
-            let (Some(press), Some(employee)) = (presses.get(index), employees.get(dense)) else {
+            let (Some(press), Some((_, employee))) = (presses.get(index), interner.get(dense))
+            else {
                 continue;
             };
             let day = employee

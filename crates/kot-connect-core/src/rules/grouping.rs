@@ -12,10 +12,10 @@
 //!   integers.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
-use rustc_hash::FxBuildHasher;
+use rustc_hash::FxHasher;
 
 use crate::EmployeeCode;
 use crate::time::DayBorder;
@@ -51,7 +51,7 @@ pub(crate) struct WorkDay {
 
 /// Days from 0001-01-01 (CE day 1) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
-const SECONDS_PER_DAY: i64 = 86_400;
+pub(crate) const SECONDS_PER_DAY: i64 = 86_400;
 const JST_OFFSET_SECONDS: i64 = 9 * 3600;
 
 impl WorkDay {
@@ -78,22 +78,20 @@ impl WorkDay {
         }
     }
 
-    /// Whether an instant (`secs` its epoch seconds) is in the work date
-    /// numbered `day` (days from CE).
-    #[inline]
-    pub(crate) fn is_on<'t>(
-        self,
-        day: i64,
-        secs: i64,
-        at: impl FnOnce() -> &'t DateTime<FixedOffset>,
-    ) -> bool {
+    /// Whether the border is on a whole second (work dates are then
+    /// integer arithmetic).
+    pub(crate) fn is_whole_second(self) -> bool {
+        self.shift.is_some()
+    }
+
+    /// The epoch second `work_date` starts in under this border (the
+    /// border's whole second).
+    pub(crate) fn start_secs(self, work_date: NaiveDate) -> i64 {
         match self.shift {
             Some(shift) => {
-                let start = (day - UNIX_EPOCH_DAYS_FROM_CE) * SECONDS_PER_DAY - shift;
-                secs.checked_sub(start)
-                    .is_some_and(|since| (0..SECONDS_PER_DAY).contains(&since))
+                (day_number_of(work_date) - UNIX_EPOCH_DAYS_FROM_CE) * SECONDS_PER_DAY - shift
             }
-            None => self.day_number(secs, at) == day,
+            None => self.border.start_of(work_date).timestamp(),
         }
     }
 
@@ -117,108 +115,258 @@ pub(crate) fn day_number_of(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce())
 }
 
-/// An employee code as a hash key: up to 24 bytes packed into integers
-/// (big-endian, zero-padded, with the length), so that hashing and
-/// comparing are a few integer operations; longer codes as text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum CodeKey<'a> {
-    Packed([u64; 3], u8),
-    Long(&'a str),
-}
+/// An employee code packed for hashing and comparing: up to 15 bytes
+/// (zero-padded, big-endian) with the length in the last byte; a longer
+/// code as its hash, marked by [`Packed::LONG`] (compared as text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed([u64; 2]);
 
-impl<'a> CodeKey<'a> {
-    const PACKED_BYTES: usize = 24;
+impl Packed {
+    const BYTES: usize = 15;
+    /// The second word of a code longer than [`Packed::BYTES`]: its last
+    /// byte (the length of a packed code) is never `0xFF`.
+    const LONG: u64 = u64::MAX;
 
-    fn of(code: &'a EmployeeCode) -> Self {
+    fn of(code: &EmployeeCode) -> Self {
         let text = code.as_str();
-        let Ok(len) = u8::try_from(text.len()) else {
-            return CodeKey::Long(text);
-        };
-        if text.len() > Self::PACKED_BYTES {
-            return CodeKey::Long(text);
+        if text.len() > Self::BYTES {
+            let mut hasher = FxHasher::default();
+            text.hash(&mut hasher);
+            return Packed([hasher.finish(), Self::LONG]);
         }
-        let mut buffer = [0u8; Self::PACKED_BYTES];
+        let mut buffer = [0u8; 16];
         buffer[..text.len()].copy_from_slice(text.as_bytes());
-        let mut words = [0u64; 3];
-        for (word, chunk) in words.iter_mut().zip(buffer.chunks_exact(8)) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(chunk);
-            *word = u64::from_be_bytes(bytes);
-        }
-        CodeKey::Packed(words, len)
+        buffer[Self::BYTES] = text.len() as u8;
+        let (high, low) = buffer.split_at(8);
+        let word = |bytes: &[u8]| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(bytes);
+            u64::from_be_bytes(word)
+        };
+        Packed([word(high), word(low)])
     }
 
-    /// The order of the codes' text (`code` is the code of `self`, `other`
-    /// of `other_key`). For packed codes, zero padding and then the length
-    /// give exactly the byte order of the text: a code that is a prefix of
-    /// another compares less either way.
+    fn is_long(self) -> bool {
+        self.0[1] == Self::LONG
+    }
+
+    /// A 64-bit hash (a multiply-xorshift mix of the words).
+    fn hash(self) -> u64 {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let [a, b] = self.0;
+        let h = (a.wrapping_mul(K).rotate_left(31) ^ b).wrapping_mul(K);
+        h ^ (h >> 29)
+    }
+
+    /// The order of the codes' text (`code` is the code of `self`). For
+    /// packed codes, zero padding and then the length give exactly the byte
+    /// order of the text: a code that is a prefix of another compares less
+    /// either way.
     fn text_cmp(
         (key, code): (Self, &EmployeeCode),
-        (other_key, other): (Self, &EmployeeCode),
+        (other, other_code): (Self, &EmployeeCode),
     ) -> Ordering {
-        match (key, other_key) {
-            (CodeKey::Packed(a, a_len), CodeKey::Packed(b, b_len)) => (a, a_len).cmp(&(b, b_len)),
-            _ => code.as_str().cmp(other.as_str()),
+        if key.is_long() || other.is_long() {
+            code.as_str().cmp(other_code.as_str())
+        } else {
+            key.0.cmp(&other.0)
         }
     }
 }
 
-/// Dense indices for employee codes, in order of first appearance.
-pub(crate) struct Interner<'a> {
-    index: HashMap<CodeKey<'a>, u32, FxBuildHasher>,
-    codes: Vec<(CodeKey<'a>, &'a EmployeeCode)>,
-    previous: Option<(&'a EmployeeCode, u32)>,
+/// The most codes [`Interner::dense_of_block`] takes.
+pub(crate) const BLOCK: usize = 32;
+
+/// One employee's packed code and the caller's state, on one cache line
+/// when the state is at most 48 bytes.
+#[repr(align(64))]
+struct Entry<S> {
+    key: Packed,
+    state: S,
 }
 
-impl<'a> Interner<'a> {
+/// Dense indices for employee codes (in order of first appearance), each
+/// with the caller's per-employee state `S` stored beside the packed code,
+/// so that finding an employee and updating its state touch one place.
+///
+/// An open-addressing table of 64-bit slots (a 32-bit hash tag and the
+/// dense index plus one), at most half full: a lookup reads one slot and,
+/// when the tag matches, the entry.
+pub(crate) struct Interner<'a, S> {
+    slots: Vec<u64>,
+    /// `64 - log2(slots.len())`: the slot of a hash is its top bits.
+    shift: u32,
+    entries: Vec<Entry<S>>,
+    codes: Vec<&'a EmployeeCode>,
+    /// The code of the record before and its dense index.
+    previous: Option<(&'a EmployeeCode, usize)>,
+}
+
+impl<'a, S> Interner<'a, S> {
+    const INITIAL_SLOTS_LOG2: u32 = 10;
+
     pub(crate) fn new() -> Self {
         Interner {
-            index: HashMap::with_capacity_and_hasher(1024, FxBuildHasher),
+            slots: vec![0; 1 << Self::INITIAL_SLOTS_LOG2],
+            shift: 64 - Self::INITIAL_SLOTS_LOG2,
+            entries: Vec::new(),
             codes: Vec::new(),
             previous: None,
         }
     }
 
-    /// The dense index of `code`, and whether the code is new (its index
-    /// is then the number of codes seen before).
+    /// The dense index of `code` and its state, made by `init` (given the
+    /// new dense index) for a new code.
     #[inline]
-    pub(crate) fn intern(&mut self, code: &'a EmployeeCode) -> (usize, bool) {
-        if let Some((last, index)) = self.previous
+    pub(crate) fn entry(
+        &mut self,
+        code: &'a EmployeeCode,
+        init: impl FnOnce(usize, &'a EmployeeCode) -> S,
+    ) -> (usize, &mut S) {
+        if let Some((last, dense)) = self.previous
             && last.as_str() == code.as_str()
+            && dense < self.entries.len()
         {
-            return (index as usize, false);
+            return (dense, &mut self.entries[dense].state);
         }
-        let key = CodeKey::of(code);
-        let next = u32::try_from(self.codes.len()).unwrap_or(u32::MAX);
-        let mut new = false;
-        let index = *self.index.entry(key).or_insert_with(|| {
-            new = true;
-            next
+        let key = Packed::of(code);
+        let hash = key.hash();
+        let tag = hash << 32;
+        let mask = self.slots.len() - 1;
+        let mut slot = (hash >> self.shift) as usize;
+        loop {
+            let value = self.slots[slot];
+            if value == 0 {
+                break;
+            }
+            if value & !u64::from(u32::MAX) == tag {
+                let dense = (value & u64::from(u32::MAX)) as usize - 1;
+                if self
+                    .entries
+                    .get(dense)
+                    .is_some_and(|entry| entry.key == key)
+                    && (!key.is_long()
+                        || self.codes.get(dense).map(|c| c.as_str()) == Some(code.as_str()))
+                {
+                    self.previous = Some((code, dense));
+                    return (dense, &mut self.entries[dense].state);
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        // A new code.
+        let dense = self.entries.len();
+        self.entries.push(Entry {
+            key,
+            state: init(dense, code),
         });
-        if new {
-            self.codes.push((key, code));
+        self.codes.push(code);
+        self.slots[slot] = tag | (dense as u64 + 1);
+        if 2 * self.entries.len() > self.slots.len() {
+            self.grow();
         }
-        self.previous = Some((code, index));
-        (index as usize, new)
+        self.previous = Some((code, dense));
+        (dense, &mut self.entries[dense].state)
     }
 
-    /// The code of dense index `index`.
-    pub(crate) fn code(&self, index: usize) -> Option<&'a EmployeeCode> {
-        self.codes.get(index).map(|&(_, code)| code)
+    /// The dense indices of `codes` (at most [`BLOCK`]) into
+    /// `dense`, in order, making new codes' states with `init` in order of
+    /// first appearance.
+    ///
+    /// The same as [`Interner::entry`] for each code, but in three passes
+    /// over the block (hash every code, read every slot, check every
+    /// entry), so that the processor waits for many table reads at once
+    /// instead of one after the other. A code whose first slot does not
+    /// hold it (a collision, or a new code) takes [`Interner::entry`].
+    #[inline]
+    pub(crate) fn dense_of_block(
+        &mut self,
+        codes: impl Iterator<Item = &'a EmployeeCode> + Clone,
+        dense: &mut Vec<usize>,
+        mut init: impl FnMut(usize, &'a EmployeeCode) -> S,
+    ) {
+        let mut keys = [Packed([0; 2]); BLOCK];
+        let mut found = [0u64; BLOCK];
+        let mut n = 0;
+        for (code, key) in codes.clone().zip(keys.iter_mut()) {
+            *key = Packed::of(code);
+            n += 1;
+        }
+        let mask = self.slots.len() - 1;
+        for (key, found) in keys[..n].iter().zip(found.iter_mut()) {
+            let slot = (key.hash() >> self.shift) as usize;
+            *found = self.slots[slot & mask];
+        }
+        dense.clear();
+        for ((code, key), found) in codes.zip(&keys[..n]).zip(&found[..n]) {
+            let candidate = (found & u64::from(u32::MAX)) as usize;
+            let hit = found & !u64::from(u32::MAX) == key.hash() << 32
+                && candidate > 0
+                && !key.is_long()
+                && self
+                    .entries
+                    .get(candidate - 1)
+                    .is_some_and(|entry| entry.key == *key);
+            if hit {
+                dense.push(candidate - 1);
+            } else {
+                let (index, _) = self.entry(code, &mut init);
+                dense.push(index);
+            }
+        }
+    }
+
+    /// The state of dense index `dense`.
+    #[inline]
+    pub(crate) fn state_mut(&mut self, dense: usize) -> Option<&mut S> {
+        self.entries.get_mut(dense).map(|entry| &mut entry.state)
+    }
+
+    /// Doubles the table.
+    fn grow(&mut self) {
+        let log2 = 64 - self.shift + 1;
+        self.slots = vec![0; 1 << log2];
+        self.shift = 64 - log2;
+        let mask = self.slots.len() - 1;
+        for (dense, entry) in self.entries.iter().enumerate() {
+            let hash = entry.key.hash();
+            let mut slot = (hash >> self.shift) as usize;
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = (hash << 32) | (dense as u64 + 1);
+        }
+    }
+
+    /// How many codes.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The code and state of dense index `dense`.
+    pub(crate) fn get(&self, dense: usize) -> Option<(&'a EmployeeCode, &S)> {
+        let code = *self.codes.get(dense)?;
+        Some((code, &self.entries.get(dense)?.state))
+    }
+
+    /// Each code's state, by dense index.
+    pub(crate) fn states_mut(&mut self) -> impl Iterator<Item = &mut S> {
+        self.entries.iter_mut().map(|entry| &mut entry.state)
     }
 
     /// The dense indices in code order.
     pub(crate) fn by_code(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.codes.len()).collect();
-        order.sort_unstable_by(|&a, &b| CodeKey::text_cmp(self.codes[a], self.codes[b]));
+        let mut order: Vec<usize> = (0..self.entries.len().min(self.codes.len())).collect();
+        let of = |dense: usize| (self.entries[dense].key, self.codes[dense]);
+        order.sort_unstable_by(|&a, &b| Packed::text_cmp(of(a), of(b)));
         order
     }
 
     /// The rank in code order of each dense index.
     pub(crate) fn ranks(&self) -> Vec<usize> {
-        let mut ranks = vec![0; self.codes.len()];
-        for (rank, index) in self.by_code().into_iter().enumerate() {
-            ranks[index] = rank;
+        let mut ranks = vec![0; self.entries.len()];
+        for (rank, dense) in self.by_code().into_iter().enumerate() {
+            ranks[dense] = rank;
         }
         ranks
     }

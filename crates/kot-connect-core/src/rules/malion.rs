@@ -232,8 +232,7 @@ impl MaLionRule {
         check: impl Fn(Instant, Instant) -> Result<(), E>,
     ) -> Result<RuleOutput<'a, PcLog>, E> {
         let mut out = RuleOutput::new(logs, Slot::NotFirstOrLast);
-        let mut interner = Interner::new();
-        let mut employees: Vec<Employee> = Vec::new();
+        let mut interner: Interner<'a, Employee> = Interner::new();
         let mut punched: Vec<Punched> = Vec::new();
         // The logs at the current instant, for relay copies.
         let mut same_instant: Vec<(usize, usize)> = Vec::new();
@@ -250,15 +249,9 @@ impl MaLionRule {
                 }
             }
             previous = Some(at);
-            let (dense, new) = interner.intern(&log.employee);
-            if new {
-                employees.push(Employee::new(WorkDay::of(
-                    borders.border_for(&log.employee),
-                )));
-            }
-            let Some(employee) = employees.get_mut(dense) else {
-                continue;
-            };
+            let (dense, employee) = interner.entry(&log.employee, |_, code| {
+                Employee::new(WorkDay::of(borders.border_for(code)))
+            });
             same_instant.push((dense, index));
             let day = employee.work_day.day_number(at.secs, || &log.at);
             if employee.day != Some(day) {
@@ -287,7 +280,7 @@ impl MaLionRule {
             }
         }
         mark_copies(logs, &mut same_instant, &mut out);
-        for (dense, employee) in employees.iter_mut().enumerate() {
+        for (dense, employee) in interner.states_mut().enumerate() {
             employee.close(logs, dense, &mut punched);
         }
 

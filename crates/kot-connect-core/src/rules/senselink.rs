@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use compact_str::ToCompactString;
 
-use super::grouping::{Instant, Interner, WorkDay, day_number_of};
+use super::grouping::{BLOCK, Instant, Interner, SECONDS_PER_DAY, WorkDay, day_number_of};
 use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
@@ -133,78 +133,134 @@ impl SenseLinkRule {
         records: &'a [Recognition],
         borders: &(impl DayBorders + ?Sized),
     ) -> RuleOutput<'a, Recognition> {
-        /// Where a recognition sorts among an employee's: instant, id, then
-        /// input position.
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-        struct Mark {
-            at: Instant,
-            id: i64,
-            index: usize,
-        }
-        struct Employee {
-            work_day: WorkDay,
-            first: Option<Mark>,
-            last: Option<Mark>,
-        }
-
         let target = day_number_of(work_date);
         let mut out = RuleOutput::new(records, Slot::NotFirstOrLast);
-        let mut interner = Interner::new();
-        let mut employees: Vec<Employee> = Vec::new();
-        let slots = out.slots_mut();
-        for ((index, r), slot) in records.iter().enumerate().zip(slots.iter_mut()) {
-            let (dense, new) = interner.intern(&r.employee);
-            if new {
-                employees.push(Employee {
-                    work_day: WorkDay::of(borders.border_for(&r.employee)),
-                    first: None,
-                    last: None,
-                });
-            }
-            let Some(employee) = employees.get_mut(dense) else {
-                continue;
-            };
-            let at = Instant::of(&r.at);
-            if !employee.work_day.is_on(target, at.secs, || &r.at) {
-                *slot = Slot::OutsideWindow;
-                continue;
-            }
-            let mark = Mark {
-                at,
-                id: r.id,
-                index,
-            };
-            if employee.first.is_none_or(|first| mark < first) {
-                employee.first = Some(mark);
-            }
-            if employee.last.is_none_or(|last| mark > last) {
-                employee.last = Some(mark);
+        let mut interner: Interner<'a, Day> = Interner::new();
+        // The work day of each employee with a border on a fraction of a
+        // second (rare), by dense index.
+        let mut fractional: Vec<(usize, WorkDay)> = Vec::new();
+        let mut dense_of_block = Vec::with_capacity(BLOCK);
+        let blocks = records.chunks(BLOCK).zip(out.slots_mut().chunks_mut(BLOCK));
+        for (block, (records_of_block, slots)) in blocks.enumerate() {
+            interner.dense_of_block(
+                records_of_block.iter().map(|r| &r.employee),
+                &mut dense_of_block,
+                |dense, code| {
+                    let work_day = WorkDay::of(borders.border_for(code));
+                    if !work_day.is_whole_second() {
+                        fractional.push((dense, work_day));
+                    }
+                    Day::new(work_day.start_secs(work_date), work_day.is_whole_second())
+                },
+            );
+            let first_index = block * BLOCK;
+            for (offset, ((r, slot), &dense)) in records_of_block
+                .iter()
+                .zip(slots.iter_mut())
+                .zip(&dense_of_block)
+                .enumerate()
+            {
+                let index = first_index + offset;
+                let Some(day) = interner.state_mut(dense) else {
+                    continue;
+                };
+                let at = Instant::of(&r.at);
+                let Some(since) = at.secs.checked_sub(day.start) else {
+                    *slot = Slot::OutsideWindow;
+                    continue;
+                };
+                let on = if day.whole_second {
+                    (0..SECONDS_PER_DAY).contains(&since)
+                } else {
+                    // Pushed in dense order.
+                    fractional
+                        .binary_search_by_key(&dense, |&(d, _)| d)
+                        .ok()
+                        .and_then(|at| fractional.get(at))
+                        .is_some_and(|(_, work_day)| {
+                            work_day.day_number(at.secs, || &r.at) == target
+                        })
+                };
+                let Some(since) = u64::try_from(since).ok().filter(|_| on) else {
+                    *slot = Slot::OutsideWindow;
+                    continue;
+                };
+                // Nanoseconds (up to 1,999,999,999 in a leap second) fit in
+                // 31 bits, and a day's seconds in the rest.
+                let time = (since << 31) | u64::from(at.nanos);
+                let id = |index: usize| records.get(index).map(|r| r.id);
+                // The ids are read only on a tie.
+                let before = |time_a: u64, a: usize, time_b: u64, b: usize| {
+                    time_a
+                        .cmp(&time_b)
+                        .then_with(|| (id(a), a).cmp(&(id(b), b)))
+                        .is_lt()
+                };
+                if day.first == Day::NONE || before(time, index, day.first_time, day.first) {
+                    day.first = index;
+                    day.first_time = time;
+                }
+                if day.last == Day::NONE || before(day.last_time, day.last, time, index) {
+                    day.last = index;
+                    day.last_time = time;
+                }
             }
         }
 
-        out.punches_mut().reserve(2 * employees.len());
+        out.punches_mut().reserve(2 * interner.len());
         for dense in interner.by_code() {
-            let (Some(employee), Some(code)) = (employees.get(dense), interner.code(dense)) else {
+            let Some((code, day)) = interner.get(dense) else {
                 continue;
             };
-            let Some(first) = employee.first else {
+            let Some(first) = records.get(day.first) else {
                 continue;
             };
-            let clock_in = punch(&records[first.index], code, PunchKind::ClockIn, work_date);
-            out.push_punch(first.index, clock_in);
-            match (employee.last, self.mode) {
-                (Some(last), SenseLinkMode::ClockInAndOut) if last != first => {
-                    let clock_out =
-                        punch(&records[last.index], code, PunchKind::ClockOut, work_date);
-                    out.push_punch(last.index, clock_out);
+            out.push_punch(day.first, punch(first, code, PunchKind::ClockIn, work_date));
+            let last = day.last;
+            match (records.get(last), self.mode) {
+                (Some(r), SenseLinkMode::ClockInAndOut) if last != day.first => {
+                    out.push_punch(last, punch(r, code, PunchKind::ClockOut, work_date));
                 }
-                (Some(last), SenseLinkMode::ClockInOnly) if last != first => {
-                    out.set(last.index, Slot::ClockOutNotSynced);
+                (Some(_), SenseLinkMode::ClockInOnly) if last != day.first => {
+                    out.set(last, Slot::ClockOutNotSynced);
                 }
                 _ => {}
             }
         }
         out.finish()
+    }
+}
+
+/// One employee's target work date: its first and last recognition so far
+/// (input positions, [`Day::NONE`] before the first), with their times
+/// since the day's start (seconds in the high bits, nanoseconds in the low
+/// 31). Equal times are ordered by record id (read from the records), then
+/// input position.
+struct Day {
+    /// The epoch second the target date starts in (its border's whole
+    /// second).
+    start: i64,
+    first_time: u64,
+    last_time: u64,
+    first: usize,
+    last: usize,
+    /// Whether the border is on a whole second (else the employee's work
+    /// day is in the rule's `fractional` list).
+    whole_second: bool,
+}
+
+impl Day {
+    const NONE: usize = usize::MAX;
+
+    fn new(start: i64, whole_second: bool) -> Self {
+        Day {
+            start,
+            first_time: 0,
+            last_time: 0,
+            first: Self::NONE,
+            last: Self::NONE,
+            whole_second,
+        }
     }
 }
 

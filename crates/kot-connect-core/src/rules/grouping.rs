@@ -127,6 +127,7 @@ impl Packed {
     /// byte (the length of a packed code) is never `0xFF`.
     const LONG: u64 = u64::MAX;
 
+    #[inline]
     fn of(code: &EmployeeCode) -> Self {
         let text = code.as_str();
         if text.len() > Self::BYTES {
@@ -134,16 +135,13 @@ impl Packed {
             text.hash(&mut hasher);
             return Packed([hasher.finish(), Self::LONG]);
         }
-        let mut buffer = [0u8; 16];
-        buffer[..text.len()].copy_from_slice(text.as_bytes());
-        buffer[Self::BYTES] = text.len() as u8;
-        let (high, low) = buffer.split_at(8);
-        let word = |bytes: &[u8]| {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(bytes);
-            u64::from_be_bytes(word)
-        };
-        Packed([word(high), word(low)])
+        // Byte by byte: for a few bytes, cheaper than a copy into a buffer.
+        let mut words = [0u64; 2];
+        for (i, &byte) in text.as_bytes().iter().enumerate() {
+            words[(i / 8) & 1] |= u64::from(byte) << (56 - 8 * (i % 8));
+        }
+        words[1] |= text.len() as u64;
+        Packed(words)
     }
 
     fn is_long(self) -> bool {

@@ -384,10 +384,12 @@ mod tests {
     use super::super::{BorderMap, DayBorders, IgnoreReason, Ignored};
     use super::*;
     use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
+    use std::collections::HashMap;
 
     /// Codes with leading zeros, a prefix of another (also with a NUL byte,
-    /// which packing pads with), empty, and one too long to be packed.
-    const CODES: [&str; 9] = [
+    /// which packing pads with), empty, the longest packed (15 bytes), the
+    /// shortest not packed (16 bytes), and two long ones sharing a prefix.
+    const CODES: [&str; 13] = [
         "7",
         "7\u{0}",
         "07",
@@ -396,6 +398,10 @@ mod tests {
         "U000123",
         "",
         "an-employee-code-longer-than-24-bytes",
+        "an-employee-code-longer-than-24-bytes-too",
+        "123456789012345",
+        "1234567890123456",
+        "12345678901234\u{0}",
         "10",
     ];
 
@@ -695,6 +701,107 @@ mod tests {
             .collect();
         all.sort();
         all
+    }
+
+    /// Codes of many lengths and shapes, so that the interner's table grows
+    /// several times and blocks mix new and known codes.
+    fn arb_code() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u32..3000).prop_map(|n| format!("{n:05}")),
+            (0u32..3000).prop_map(|n| n.to_string()),
+            (0u32..300).prop_map(|n| format!("long-employee-code-{n:020}")),
+            proptest::sample::select(CODES.to_vec()).prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        // Thousands of records a case: fewer cases.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_interner_numbers_codes_as_a_plain_map_does(
+            codes in proptest::collection::vec(arb_code(), 0..3000),
+            block in any::<bool>(),
+        ) {
+            let codes: Vec<EmployeeCode> = codes.into_iter().map(EmployeeCode::new).collect();
+            let mut interner: Interner<'_, usize> = Interner::new();
+            let mut got = Vec::new();
+            if block {
+                let mut dense = Vec::new();
+                for chunk in codes.chunks(BLOCK) {
+                    interner.dense_of_block(chunk.iter(), &mut dense, |n, _| n);
+                    got.extend_from_slice(&dense);
+                }
+            } else {
+                for code in &codes {
+                    got.push(interner.entry(code, |n, _| n).0);
+                }
+            }
+            // First-appearance numbering, and each state made once.
+            let mut reference: HashMap<&str, usize> = HashMap::new();
+            let expected: Vec<usize> = codes
+                .iter()
+                .map(|c| {
+                    let next = reference.len();
+                    *reference.entry(c.as_str()).or_insert(next)
+                })
+                .collect();
+            prop_assert_eq!(&got, &expected);
+            prop_assert_eq!(interner.len(), reference.len());
+            for (code, &dense) in &reference {
+                let (stored, &state) = interner.get(dense).unwrap();
+                prop_assert_eq!(stored.as_str(), *code);
+                prop_assert_eq!(state, dense);
+            }
+            // Code order is the text's byte order.
+            let by_code: Vec<&str> = interner
+                .by_code()
+                .into_iter()
+                .map(|d| interner.get(d).unwrap().0.as_str())
+                .collect();
+            let mut sorted: Vec<&str> = reference.keys().copied().collect();
+            sorted.sort_unstable();
+            prop_assert_eq!(by_code, sorted);
+        }
+
+        #[test]
+        fn senselink_matches_the_reference_for_many_employees(
+            rows in proptest::collection::vec((arb_code(), arb_instant()), 0..2000),
+            borders in arb_borders(),
+            target_day in 0i64..5,
+        ) {
+            let records: Vec<Recognition> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(n, (code, at))| Recognition::new(n as i64 % 7, code, at))
+                .collect();
+            let rule = SenseLinkRule::default();
+            let target = base().date_naive() + Duration::days(target_day);
+            let fast = rule.apply_to_work_date(target, &records, &borders).rows();
+            prop_assert_eq!(&fast, &senselink_reference(rule, target, &records, &borders));
+        }
+
+        #[test]
+        fn malion_matches_the_reference_for_many_employees(
+            rows in proptest::collection::vec((arb_code(), arb_instant(), any::<bool>()), 0..2000),
+            borders in arb_borders(),
+            in_time_order in any::<bool>(),
+        ) {
+            let mut logs: Vec<PcLog> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(n, (code, at, logon))| {
+                    let event = if logon { PcEvent::Logon } else { PcEvent::Logoff };
+                    PcLog::new(format!("{n:05}"), code, event, at, "PC")
+                })
+                .collect();
+            if in_time_order {
+                logs.sort_by_key(|l| l.at);
+            }
+            let rule = MaLionRule::default();
+            let fast = rule.apply(&logs, &borders).rows();
+            prop_assert_eq!(&fast, &malion_reference(rule, &logs, &borders));
+        }
     }
 
     proptest! {

@@ -30,7 +30,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::grouping::{Instant, Interner, WorkDay};
+use super::grouping::{BLOCK, Instant, Interner, WorkDay};
 use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
@@ -237,46 +237,61 @@ impl MaLionRule {
         // The logs at the current instant, for relay copies.
         let mut same_instant: Vec<(usize, usize)> = Vec::new();
         let mut previous: Option<Instant> = None;
-        for index in order {
-            let Some(log) = logs.get(index) else {
-                continue;
-            };
-            let at = Instant::of(&log.at);
-            if let Some(previous) = previous {
-                check(previous, at)?;
-                if previous != at {
-                    mark_copies(logs, &mut same_instant, &mut out);
+        // Employees are looked up a block of logs at a time (see
+        // `Interner::dense_of_block`).
+        let mut order = order.filter(|&index| index < logs.len());
+        let mut block: Vec<usize> = Vec::with_capacity(BLOCK);
+        let mut dense_of_block: Vec<usize> = Vec::with_capacity(BLOCK);
+        loop {
+            block.clear();
+            block.extend(order.by_ref().take(BLOCK));
+            if block.is_empty() {
+                break;
+            }
+            interner.dense_of_block(
+                block.iter().map(|&index| &logs[index].employee),
+                &mut dense_of_block,
+                |_, code| Employee::new(WorkDay::of(borders.border_for(code))),
+            );
+            for (&index, &dense) in block.iter().zip(&dense_of_block) {
+                let (Some(log), Some(employee)) = (logs.get(index), interner.state_mut(dense))
+                else {
+                    continue;
+                };
+                let at = Instant::of(&log.at);
+                if let Some(previous) = previous {
+                    check(previous, at)?;
+                    if previous != at {
+                        mark_copies(logs, &mut same_instant, &mut out);
+                    }
                 }
-            }
-            previous = Some(at);
-            let (dense, employee) = interner.entry(&log.employee, |_, code| {
-                Employee::new(WorkDay::of(borders.border_for(code)))
-            });
-            same_instant.push((dense, index));
-            let day = employee.work_day.day_number(at.secs, || &log.at);
-            if employee.day != Some(day) {
-                employee.close(logs, dense, &mut punched);
-                employee.day = Some(day);
-            }
-            let (counts_in, counts_out) = self.counts(&log.event);
-            if !counts_in && !counts_out {
-                out.set(index, Slot::NotSynced);
-                continue;
-            }
-            let candidate = Candidate { at, index };
-            if counts_in
-                && employee
-                    .first_in
-                    .is_none_or(|first| candidate.cmp_in(first, logs) == Ordering::Less)
-            {
-                employee.first_in = Some(candidate);
-            }
-            if counts_out
-                && employee
-                    .last_out
-                    .is_none_or(|last| candidate.cmp_out(last, logs) == Ordering::Greater)
-            {
-                employee.last_out = Some(candidate);
+                previous = Some(at);
+                same_instant.push((dense, index));
+                let day = employee.work_day.day_number(at.secs, || &log.at);
+                if employee.day != Some(day) {
+                    employee.close(logs, dense, &mut punched);
+                    employee.day = Some(day);
+                }
+                let (counts_in, counts_out) = self.counts(&log.event);
+                if !counts_in && !counts_out {
+                    out.set(index, Slot::NotSynced);
+                    continue;
+                }
+                let candidate = Candidate { at, index };
+                if counts_in
+                    && employee
+                        .first_in
+                        .is_none_or(|first| candidate.cmp_in(first, logs) == Ordering::Less)
+                {
+                    employee.first_in = Some(candidate);
+                }
+                if counts_out
+                    && employee
+                        .last_out
+                        .is_none_or(|last| candidate.cmp_out(last, logs) == Ordering::Greater)
+                {
+                    employee.last_out = Some(candidate);
+                }
             }
         }
         mark_copies(logs, &mut same_instant, &mut out);

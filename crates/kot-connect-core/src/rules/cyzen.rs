@@ -46,18 +46,17 @@
 //! crate's `## Provisional` section): this module takes a [`StatusType`]
 //! that the cyzen client fills in however the wire spells it.
 
-use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHasher};
 
-use super::grouping::{Interner, WorkDay};
+use super::grouping::{BLOCK, Interner, WorkDay};
 use super::{DayBorders, Disposition, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
@@ -240,72 +239,90 @@ impl CyzenRule {
     /// 3. Statuses that are not synced: [`Disposition::NotSynced`] (the log
     ///    row names the status).
     ///
-    /// Each press maps on its own, so this is a linear pass (one hash
-    /// lookup of the history id per press); only the punches are put in
-    /// order: by employee code, then time, then source. Apart from which
-    /// copy of a history is kept, the result does not depend on input order.
+    /// Each press maps on its own, so this is a linear pass; repeated
+    /// history ids are found by sorting the ids' 64-bit hashes (only presses
+    /// whose hash repeats are compared by id). Only the punches are put in
+    /// order: by employee code (a counting sort), then time, then source.
+    /// Apart from which of two identical copies is kept, the result does not
+    /// depend on input order.
     pub fn apply<'a>(
         &self,
         presses: &'a [StatusPress],
         borders: &(impl DayBorders + ?Sized),
     ) -> RuleOutput<'a, StatusPress> {
-        // 1. The kept copy of each history id.
-        let mut kept: HashMap<&str, usize, FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(presses.len(), FxBuildHasher);
-        let mut copies = false;
-        for (index, press) in presses.iter().enumerate() {
-            match kept.entry(press.history_id.as_str()) {
-                Entry::Vacant(vacant) => {
-                    vacant.insert(index);
-                }
-                Entry::Occupied(mut occupied) => {
-                    copies = true;
-                    let earlier = presses.get(*occupied.get());
-                    if earlier.is_some_and(|e| canonical_order(press, e) == Ordering::Less) {
-                        occupied.insert(index);
-                    }
-                }
-            }
-        }
-        if !copies {
-            drop(kept);
-            kept = HashMap::default();
-        }
-
-        // 2. Each press on its own.
         struct Employee {
             work_day: WorkDay,
             enabled: bool,
         }
         let mut out = RuleOutput::new(presses, Slot::NotSynced);
+
+        // 1. History ids seen twice.
+        let copies = copies_of_history_ids(presses);
+        for &(copy, kept) in &copies {
+            out.set_duplicate(copy, kept);
+        }
+        let is_copy = |index: usize| {
+            !copies.is_empty()
+                && copies
+                    .binary_search_by_key(&index, |&(copy, _)| copy)
+                    .is_ok()
+        };
+
+        // 2. Each press on its own, in input order; punches are built as
+        //    the presses go by (reading them in order), with their
+        //    employee's dense index.
         let mut interner: Interner<'a, Employee> = Interner::new();
-        let mut punched: Vec<(usize, usize, PunchKind)> = Vec::new();
-        for (index, press) in presses.iter().enumerate() {
-            if copies
-                && let Some(&first) = kept.get(press.history_id.as_str())
-                && first != index
-            {
-                out.set_duplicate(index, first);
-                continue;
-            }
-            let (dense, employee) = interner.entry(&press.employee, |_, code| Employee {
-                work_day: WorkDay::of(borders.border_for(code)),
-                enabled: self.enabled.contains(code),
-            });
-            if !employee.enabled {
-                out.set(index, Slot::NotEnabled);
-                continue;
-            }
-            if let Some(kind) = punch_kind(&press.status_type, &press.status_name) {
-                punched.push((dense, index, kind));
+        let mut built: Vec<(usize, Punch)> = Vec::new();
+        let mut dense_of_block = Vec::with_capacity(BLOCK);
+        for (block, block_presses) in presses.chunks(BLOCK).enumerate() {
+            interner.dense_of_block(
+                block_presses.iter().map(|p| &p.employee),
+                &mut dense_of_block,
+                |_, code| Employee {
+                    work_day: WorkDay::of(borders.border_for(code)),
+                    enabled: self.enabled.contains(code),
+                },
+            );
+            for (offset, (press, &dense)) in block_presses.iter().zip(&dense_of_block).enumerate() {
+                let index = block * BLOCK + offset;
+                let Some(employee) = interner.state_mut(dense) else {
+                    continue;
+                };
+                if is_copy(index) {
+                    continue;
+                }
+                if !employee.enabled {
+                    out.set(index, Slot::NotEnabled);
+                    continue;
+                }
+                let Some(kind) = punch_kind(&press.status_type, &press.status_name) else {
+                    continue;
+                };
+                let day = employee
+                    .work_day
+                    .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
+                out.set(index, Slot::Punched);
+                built.push((
+                    dense,
+                    Punch {
+                        employee: press.employee.clone(),
+                        key: None,
+                        kind,
+                        at: press.pressed_at.with_timezone(&jst()),
+                        work_date: employee.work_day.date(day, || &press.pressed_at),
+                        source: press.source(),
+                        location: press.location,
+                    },
+                ));
             }
         }
 
-        // 3. The punches by employee code (a counting sort by rank), then
-        //    time and source within each employee.
+        // 3. The punches by employee code (a stable counting sort by rank),
+        //    then time and source within each employee (already so for
+        //    presses in time order).
         let ranks = interner.ranks();
         let mut starts = vec![0usize; ranks.len() + 1];
-        for &(dense, ..) in &punched {
+        for &(dense, _) in &built {
             if let Some(&rank) = ranks.get(dense) {
                 starts[rank + 1] += 1;
             }
@@ -314,52 +331,81 @@ impl CyzenRule {
             starts[rank + 1] += starts[rank];
         }
         let bounds = starts.clone();
-        let mut sorted = vec![(0usize, 0usize, PunchKind::ClockIn); punched.len()];
-        for &entry in &punched {
-            if let Some(&rank) = ranks.get(entry.0) {
-                sorted[starts[rank]] = entry;
+        // `gather[i]`: the position in `built` of the punch that goes to
+        // place `i`; gathering reads `built` at random but writes in order.
+        let mut gather = vec![0usize; built.len()];
+        for (position, &(dense, _)) in built.iter().enumerate() {
+            if let Some(&rank) = ranks.get(dense) {
+                gather[starts[rank]] = position;
                 starts[rank] += 1;
             }
         }
-        drop(punched);
-        let order = |a: &(usize, usize, PunchKind), b: &(usize, usize, PunchKind)| match (
-            presses.get(a.1),
-            presses.get(b.1),
-        ) {
-            (Some(x), Some(y)) => x
-                .pressed_at
-                .cmp(&y.pressed_at)
-                .then_with(|| x.history_id.cmp(&y.history_id)),
-            _ => Ordering::Equal,
-        };
+        let mut punches: Vec<Punch> = Vec::with_capacity(built.len());
+        punches.extend(
+            gather
+                .iter()
+                .filter_map(|&position| built.get(position))
+                .map(|(_, punch)| punch.clone()),
+        );
+        drop(built);
+        let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
         for run in bounds.windows(2) {
-            let run = &mut sorted[run[0]..run[1]];
-            if !run.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
+            if let Some(run) = punches.get_mut(run[0]..run[1])
+                && !run.is_sorted_by(|a, b| order(a, b).is_le())
+            {
                 run.sort_by(order);
             }
         }
-        out.punches_mut().reserve(sorted.len());
-        for (dense, index, kind) in sorted {
-            let (Some(press), Some((_, employee))) = (presses.get(index), interner.get(dense))
-            else {
-                continue;
-            };
-            let day = employee
-                .work_day
-                .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
-            let punch = Punch {
-                employee: press.employee.clone(),
-                key: None,
-                kind,
-                at: press.pressed_at.with_timezone(&jst()),
-                work_date: employee.work_day.date(day, || &press.pressed_at),
-                source: press.source(),
-                location: press.location,
-            };
-            out.push_punch(index, punch);
-        }
+        *out.punches_mut() = punches;
         out.finish()
     }
+}
+
+/// The copies of history ids seen more than once, as `(copy, kept)` input
+/// positions ordered by copy: the kept one is the first in
+/// [`canonical_order`], then in the input.
+///
+/// The ids are hashed and the hashes sorted (no table of every id): only
+/// the presses whose hash repeats are compared by id.
+fn copies_of_history_ids(presses: &[StatusPress]) -> Vec<(usize, usize)> {
+    let hash = |press: &StatusPress| {
+        let mut hasher = FxHasher::default();
+        press.history_id.hash(&mut hasher);
+        hasher.finish()
+    };
+    let hashes: Vec<u64> = presses.iter().map(hash).collect();
+    let mut sorted = hashes.clone();
+    sorted.sort_unstable();
+    let repeated: HashSet<u64, FxBuildHasher> = sorted
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(sorted);
+    if repeated.is_empty() {
+        return Vec::new();
+    }
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (press, h)) in presses.iter().zip(&hashes).enumerate() {
+        if repeated.contains(h) {
+            by_id
+                .entry(press.history_id.as_str())
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut copies = Vec::new();
+    for group in by_id.values() {
+        let kept = group
+            .iter()
+            .copied()
+            .min_by(|&a, &b| canonical_order(&presses[a], &presses[b]).then(a.cmp(&b)));
+        if let Some(kept) = kept {
+            copies.extend(group.iter().filter(|&&i| i != kept).map(|&i| (i, kept)));
+        }
+    }
+    copies.sort_unstable();
+    copies
 }
 
 /// A total order on presses so that the result never depends on input order.

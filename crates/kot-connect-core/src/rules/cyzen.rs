@@ -806,6 +806,127 @@ mod tests {
             })
     }
 
+    /// The rule written plainly (as it was before the linear pass): one
+    /// sort of every press in canonical order, the first of each history id
+    /// kept, then the punches sorted by employee, time and source.
+    fn reference(rule: &CyzenRule, presses: &[StatusPress], borders: &BorderMap) -> Rows {
+        let mut sorted: Vec<&StatusPress> = presses.iter().collect();
+        sorted.sort_by(|a, b| canonical_order(a, b));
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Rows::default();
+        for press in sorted {
+            let reason = if !seen.insert(press.history_id.as_str()) {
+                Some(IgnoreReason::Duplicate {
+                    kept: press.source(),
+                })
+            } else if !rule.enabled.contains(&press.employee) {
+                Some(IgnoreReason::NotEnabled)
+            } else {
+                punch_kind(&press.status_type, &press.status_name)
+                    .is_none()
+                    .then(|| IgnoreReason::NotSynced {
+                        name: press.status_name.clone(),
+                    })
+            };
+            match (reason, punch_kind(&press.status_type, &press.status_name)) {
+                (None, Some(kind)) => out.punches.push(Punch {
+                    employee: press.employee.clone(),
+                    key: None,
+                    kind,
+                    at: press.pressed_at.with_timezone(&jst()),
+                    work_date: borders
+                        .border_for(&press.employee)
+                        .work_date(&press.pressed_at),
+                    source: press.source(),
+                    location: press.location,
+                }),
+                (reason, _) => out.ignored.push(Ignored {
+                    source: press.source(),
+                    employee: press.employee.clone(),
+                    reason: reason.unwrap_or(IgnoreReason::NotFirstOrLast),
+                }),
+            }
+        }
+        out.punches
+            .sort_by(|a, b| (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source)));
+        out.sorted()
+    }
+
+    /// Presses of many employees (codes up to 40 bytes), with repeated
+    /// history ids, equal instants, any offset, in any order.
+    fn arb_presses() -> impl Strategy<Value = Vec<StatusPress>> {
+        (
+            prop::collection::vec(
+                (
+                    0u32..400,
+                    prop_oneof![
+                        (0u32..800).prop_map(|n| format!("{n:04}")),
+                        (0u32..50).prop_map(|n| format!("a-cyzen-user-code-longer-than-24-{n}")),
+                    ],
+                    0u8..4,
+                    prop::sample::select(vec!["出勤", "休憩開始", "休憩終了", "作業開始"]),
+                    0i64..3 * 96,
+                    prop::sample::select(vec![9 * 3600, 0]),
+                ),
+                0..600,
+            ),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, in_time_order)| {
+                let mut presses: Vec<StatusPress> = rows
+                    .into_iter()
+                    .map(|(id, code, ty, name, quarter, offset)| StatusPress {
+                        history_id: format!("h{id}"),
+                        employee: EmployeeCode::new(code),
+                        status_type: match ty {
+                            0 => StatusType::WorkStart,
+                            1 => StatusType::Working,
+                            2 => StatusType::WorkEnd,
+                            _ => StatusType::Other("移動".into()),
+                        },
+                        status_name: name.into(),
+                        pressed_at: (at(1, 0, 0) + TimeDelta::minutes(quarter * 15))
+                            .with_timezone(&FixedOffset::east_opt(offset).unwrap()),
+                        location: None,
+                    })
+                    .collect();
+                if in_time_order {
+                    presses.sort_by_key(|p| p.pressed_at);
+                }
+                presses
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn matches_the_reference(
+            presses in arb_presses(),
+            only_some in any::<bool>(),
+            fraction in any::<bool>(),
+        ) {
+            let enabled = if only_some {
+                EnabledUsers::Only(presses.iter().step_by(3).map(|p| p.employee.clone()).collect())
+            } else {
+                EnabledUsers::All
+            };
+            let rule = CyzenRule::new(enabled);
+            // Some on a 05:00 border, or one with a fraction of a second.
+            let five = DayBorder::new(NaiveTime::from_hms_opt(5, 0, 0).unwrap());
+            let odd = DayBorder::new(NaiveTime::from_hms_nano_opt(4, 59, 59, 500_000_000).unwrap());
+            let borders = BorderMap {
+                by_employee: presses
+                    .iter()
+                    .step_by(2)
+                    .map(|p| (p.employee.clone(), if fraction { odd } else { five }))
+                    .collect(),
+                fallback: DayBorder::MIDNIGHT,
+            };
+            prop_assert_eq!(rule.apply(&presses, &borders).rows(), reference(&rule, &presses, &borders));
+        }
+    }
+
     proptest! {
         #[test]
         fn every_press_is_accounted_for_exactly_once(

@@ -56,7 +56,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use rustc_hash::{FxBuildHasher, FxHasher};
 
-use super::grouping::{BLOCK, Interner, WorkDay};
+use super::grouping::{BLOCK, Interner, WorkDay, in_code_order};
 use super::{DayBorders, Disposition, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
@@ -320,34 +320,7 @@ impl CyzenRule {
         // 3. The punches by employee code (a stable counting sort by rank),
         //    then time and source within each employee (already so for
         //    presses in time order).
-        let ranks = interner.ranks();
-        let mut starts = vec![0usize; ranks.len() + 1];
-        for &(dense, _) in &built {
-            if let Some(&rank) = ranks.get(dense) {
-                starts[rank + 1] += 1;
-            }
-        }
-        for rank in 0..ranks.len() {
-            starts[rank + 1] += starts[rank];
-        }
-        let bounds = starts.clone();
-        // `gather[i]`: the position in `built` of the punch that goes to
-        // place `i`; gathering reads `built` at random but writes in order.
-        let mut gather = vec![0usize; built.len()];
-        for (position, &(dense, _)) in built.iter().enumerate() {
-            if let Some(&rank) = ranks.get(dense) {
-                gather[starts[rank]] = position;
-                starts[rank] += 1;
-            }
-        }
-        let mut punches: Vec<Punch> = Vec::with_capacity(built.len());
-        punches.extend(
-            gather
-                .iter()
-                .filter_map(|&position| built.get(position))
-                .map(|(_, punch)| punch.clone()),
-        );
-        drop(built);
+        let (mut punches, bounds) = in_code_order(built, &interner.ranks());
         let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
         for run in bounds.windows(2) {
             if let Some(run) = punches.get_mut(run[0]..run[1])

@@ -18,6 +18,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rustc_hash::FxHasher;
 
 use crate::EmployeeCode;
+use crate::punch::Punch;
 use crate::time::DayBorder;
 
 /// An instant as epoch seconds and nanoseconds (chrono's leap-second
@@ -170,6 +171,45 @@ impl Packed {
             key.0.cmp(&other.0)
         }
     }
+}
+
+/// `built` (punches with their employee's dense index) in employee code
+/// order, each employee's in the order built (a stable counting sort by
+/// `ranks`, the rank of each dense index), and where each employee's run
+/// starts (by rank; the last bound is the length).
+///
+/// Gathering reads `built` at random but writes in order.
+pub(crate) fn in_code_order(
+    built: Vec<(usize, Punch)>,
+    ranks: &[usize],
+) -> (Vec<Punch>, Vec<usize>) {
+    let mut starts = vec![0usize; ranks.len() + 1];
+    for &(dense, _) in &built {
+        if let Some(&rank) = ranks.get(dense) {
+            starts[rank + 1] += 1;
+        }
+    }
+    for rank in 0..ranks.len() {
+        starts[rank + 1] += starts[rank];
+    }
+    let bounds = starts.clone();
+    // `gather[i]`: the position in `built` of the punch that goes to place
+    // `i`.
+    let mut gather = vec![0usize; built.len()];
+    for (position, &(dense, _)) in built.iter().enumerate() {
+        if let Some(&rank) = ranks.get(dense) {
+            gather[starts[rank]] = position;
+            starts[rank] += 1;
+        }
+    }
+    let mut punches: Vec<Punch> = Vec::with_capacity(built.len());
+    punches.extend(
+        gather
+            .iter()
+            .filter_map(|&position| built.get(position))
+            .map(|(_, punch)| punch.clone()),
+    );
+    (punches, bounds)
 }
 
 /// The most codes [`Interner::dense_of_block`] takes.

@@ -307,6 +307,14 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
 
     let logs = pc_logs();
     let rule = MaLionRule::default();
+    let out = rule.apply(&logs, &borders);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
+    eprintln!(
+        "{name}: {RECORDS} PC logs: {} punches, {} ignored",
+        out.punches().len(),
+        out.ignored_count()
+    );
+    drop(out);
     group.bench_function("malion", |b| {
         b.iter(|| rule.apply(black_box(&logs), &borders))
     });
@@ -314,6 +322,15 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
 
     let presses = presses();
     let rule = CyzenRule::default();
+    let out = rule.apply(&presses, &borders);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
+    eprintln!(
+        "{name}: {RECORDS} status presses: {} punches of {} bytes, {} ignored",
+        out.punches().len(),
+        std::mem::size_of::<kot_connect_core::Punch>(),
+        out.ignored_count()
+    );
+    drop(out);
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
     });

@@ -1,11 +1,13 @@
 //! What the rules share to classify records in one linear pass, without
 //! sorting them:
 //!
-//! - [`Interner`]: each employee code gets a dense index (one FxHash lookup
-//!   of the code packed into integers, skipped when a record has the same
-//!   code as the one before), so per-employee state lives in flat arrays.
+//! - [`Interner`]: each employee code gets a dense index and the rule's
+//!   per-employee state, stored beside the code packed into two words, in
+//!   an open-addressing table; [`Interner::dense_of_block`] looks up a block
+//!   of records at a time so that the table reads overlap.
 //!   [`Interner::by_code`] sorts only the distinct codes, for the output
-//!   order.
+//!   order, and [`in_code_order`] puts punches in that order (a counting
+//!   sort).
 //! - [`WorkDay`]: an employee's border, looked up once per employee; the
 //!   work date of an instant is integer arithmetic on epoch seconds.
 //! - [`Instant`]: an instant as epoch seconds and nanoseconds, compared as

@@ -272,7 +272,8 @@ impl CyzenRule {
         //    the presses go by (reading them in order), with their
         //    employee's dense index.
         let mut interner: Interner<'a, Employee> = Interner::new();
-        let mut built: Vec<(usize, Punch)> = Vec::new();
+        let mut punches: Vec<Punch> = Vec::new();
+        let mut dense_of_punch: Vec<usize> = Vec::new();
         let mut dense_of_block = Vec::with_capacity(BLOCK);
         for (block, block_presses) in presses.chunks(BLOCK).enumerate() {
             interner.dense_of_block(
@@ -302,25 +303,24 @@ impl CyzenRule {
                     .work_day
                     .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
                 out.set(index, Slot::Punched);
-                built.push((
-                    dense,
-                    Punch {
-                        employee: press.employee.clone(),
-                        key: None,
-                        kind,
-                        at: press.pressed_at.with_timezone(&jst()),
-                        work_date: employee.work_day.date(day, || &press.pressed_at),
-                        source: press.source(),
-                        location: press.location,
-                    },
-                ));
+                dense_of_punch.push(dense);
+                punches.push(Punch {
+                    employee: press.employee.clone(),
+                    key: None,
+                    kind,
+                    at: press.pressed_at.with_timezone(&jst()),
+                    work_date: employee.work_day.date(day, || &press.pressed_at),
+                    source: press.source(),
+                    location: press.location,
+                });
             }
         }
 
         // 3. The punches by employee code (a stable counting sort by rank),
         //    then time and source within each employee (already so for
         //    presses in time order).
-        let (mut punches, bounds) = in_code_order(built, &interner.ranks());
+        let bounds = in_code_order(&mut punches, &dense_of_punch, &interner.ranks());
+        drop(dense_of_punch);
         let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
         for run in bounds.windows(2) {
             if let Some(run) = punches.get_mut(run[0]..run[1])

@@ -175,19 +175,15 @@ impl Packed {
     }
 }
 
-/// `built` (punches with their employee's dense index) in employee code
-/// order, each employee's in the order built (a stable counting sort by
-/// `ranks`, the rank of each dense index), and where each employee's run
-/// starts (by rank; the last bound is the length).
-///
-/// Gathering reads `built` at random but writes in order.
-pub(crate) fn in_code_order(
-    built: Vec<(usize, Punch)>,
-    ranks: &[usize],
-) -> (Vec<Punch>, Vec<usize>) {
+/// Puts `punches` (`dense[i]` the dense index of `punches[i]`'s employee)
+/// in employee code order, each employee's in their present order (a stable
+/// counting sort by `ranks`, the rank of each dense index), in place: no
+/// second vector of punches. Returns where each employee's run starts (by
+/// rank; the last bound is the length).
+pub(crate) fn in_code_order(punches: &mut [Punch], dense: &[usize], ranks: &[usize]) -> Vec<usize> {
     let mut starts = vec![0usize; ranks.len() + 1];
-    for &(dense, _) in &built {
-        if let Some(&rank) = ranks.get(dense) {
+    for &d in dense {
+        if let Some(&rank) = ranks.get(d) {
             starts[rank + 1] += 1;
         }
     }
@@ -195,23 +191,35 @@ pub(crate) fn in_code_order(
         starts[rank + 1] += starts[rank];
     }
     let bounds = starts.clone();
-    // `gather[i]`: the position in `built` of the punch that goes to place
+    // `gather[i]`: the present position of the punch that goes to place
     // `i`.
-    let mut gather = vec![0usize; built.len()];
-    for (position, &(dense, _)) in built.iter().enumerate() {
-        if let Some(&rank) = ranks.get(dense) {
-            gather[starts[rank]] = position;
-            starts[rank] += 1;
+    let mut gather = vec![0usize; punches.len()];
+    for (position, &d) in dense.iter().enumerate() {
+        let Some(start) = ranks.get(d).and_then(|&rank| starts.get_mut(rank)) else {
+            continue;
+        };
+        if let Some(place) = gather.get_mut(*start) {
+            *place = position;
+        }
+        *start += 1;
+    }
+    // Follow each cycle of the permutation once, swapping; a finished
+    // place is marked with `usize::MAX`.
+    for first in 0..gather.len() {
+        let mut place = first;
+        while let Some(&from) = gather.get(place) {
+            if from == usize::MAX {
+                break;
+            }
+            gather[place] = usize::MAX;
+            if from == first || from >= punches.len() {
+                break;
+            }
+            punches.swap(place, from);
+            place = from;
         }
     }
-    let mut punches: Vec<Punch> = Vec::with_capacity(built.len());
-    punches.extend(
-        gather
-            .iter()
-            .filter_map(|&position| built.get(position))
-            .map(|(_, punch)| punch.clone()),
-    );
-    (punches, bounds)
+    bounds
 }
 
 /// The most codes [`Interner::dense_of_block`] takes.
@@ -804,6 +812,33 @@ mod tests {
             let mut sorted: Vec<&str> = reference.keys().copied().collect();
             sorted.sort_unstable();
             prop_assert_eq!(by_code, sorted);
+        }
+
+        #[test]
+        fn in_code_order_is_a_stable_sort_by_rank(
+            dense in proptest::collection::vec(0usize..40, 0..500),
+            ranks in Just((0..40).collect::<Vec<usize>>()).prop_shuffle(),
+        ) {
+            let punch = |n: usize| Punch {
+                employee: EmployeeCode::new(n.to_string()),
+                key: None,
+                kind: PunchKind::ClockIn,
+                at: base(),
+                work_date: base().date_naive(),
+                source: SourceRef::new(SourceSystem::Cyzen, n.to_string()),
+                location: None,
+            };
+            let mut punches: Vec<Punch> = (0..dense.len()).map(punch).collect();
+            let bounds = in_code_order(&mut punches, &dense, &ranks);
+            let mut expected: Vec<usize> = (0..dense.len()).collect();
+            expected.sort_by_key(|&i| ranks[dense[i]]);
+            let got: Vec<usize> = punches
+                .iter()
+                .map(|p| p.source.record_id.parse().unwrap())
+                .collect();
+            prop_assert_eq!(got, expected);
+            prop_assert_eq!(bounds.len(), ranks.len() + 1);
+            prop_assert_eq!(bounds.last().copied(), Some(dense.len()));
         }
 
         #[test]

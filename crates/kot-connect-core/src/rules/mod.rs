@@ -190,6 +190,28 @@ pub(crate) enum Slot {
 /// record is exactly one punch. The output borrows the records, so the log
 /// rows of ignored records ([`RuleOutput::ignored`]) are always built from
 /// the records the rule read.
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone};
+/// use kot_connect_core::rules::senselink::{Recognition, SenseLinkRule};
+/// use kot_connect_core::rules::{Disposition, IgnoreReason};
+/// use kot_connect_core::DayBorder;
+///
+/// let jst = kot_connect_core::time::jst();
+/// let records = [
+///     Recognition::new(1, "2022", jst.with_ymd_and_hms(2026, 4, 2, 8, 59, 0).unwrap()),
+///     Recognition::new(2, "2022", jst.with_ymd_and_hms(2026, 4, 2, 12, 0, 0).unwrap()),
+///     Recognition::new(3, "2022", jst.with_ymd_and_hms(2026, 4, 2, 19, 5, 0).unwrap()),
+/// ];
+/// let date = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+/// let out = SenseLinkRule::default().apply_to_work_date(date, &records, &DayBorder::MIDNIGHT);
+/// assert_eq!(out.punches().len(), 2);
+/// assert_eq!(out.disposition(1), Some(Disposition::NotFirstOrLast));
+/// // The sync log's rows, built from the records.
+/// let rows: Vec<_> = out.ignored().collect();
+/// assert_eq!(rows[0].source.to_string(), "senselink:2");
+/// assert_eq!(rows[0].reason, IgnoreReason::NotFirstOrLast);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleOutput<'a, R> {
     records: &'a [R],

@@ -239,7 +239,8 @@ struct Entry<S> {
 ///
 /// An open-addressing table of 64-bit slots (a 32-bit hash tag and the
 /// dense index plus one), at most half full: a lookup reads one slot and,
-/// when the tag matches, the entry.
+/// when the tag matches, the entry. A slot holds the dense index in 32
+/// bits: up to 2^32 - 1 distinct codes (256 GB of entries).
 pub(crate) struct Interner<'a, S> {
     slots: Vec<u64>,
     /// `64 - log2(slots.len())`: the slot of a hash is its top bits.

@@ -13,6 +13,12 @@
 //! same records grouped by `(employee code, work date)` in a
 //! `std::collections::HashMap` with the default hasher.
 //!
+//! Each rule's figure is the rule alone: its punches and one disposition per
+//! record (every record is accounted for). `senselink_with_log_rows` adds
+//! what an adapter then does for the sync log: building an `Ignored` row
+//! (record id, employee code, reason) for each of the 950,000 ignored
+//! records (`RuleOutput::into_parts`).
+//!
 //! Each benchmark is measured twice: `rules_1m` in wall time (criterion's
 //! default) and `rules_1m_cpu` in the benchmark thread's own CPU time (Linux
 //! `/proc/thread-self/schedstat`), which a machine shared with other jobs
@@ -278,11 +284,11 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     assert_eq!(records.len(), RECORDS);
     let rule = SenseLinkRule::default();
     let out = rule.apply_to_work_date(target, &records, &borders);
-    assert_eq!(out.punches.len() + out.ignored.len(), RECORDS);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
     eprintln!(
         "{name}: {RECORDS} recognitions of {EMPLOYEES} employees: {} punches, {} ignored",
-        out.punches.len(),
-        out.ignored.len()
+        out.punches().len(),
+        out.ignored_count()
     );
     drop(out);
     group.bench_function("hashmap_grouping", |b| {
@@ -291,10 +297,24 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     group.bench_function("senselink", |b| {
         b.iter(|| rule.apply_to_work_date(target, black_box(&records), &borders))
     });
+    group.bench_function("senselink_with_log_rows", |b| {
+        b.iter(|| {
+            rule.apply_to_work_date(target, black_box(&records), &borders)
+                .into_parts()
+        })
+    });
     drop(records);
 
     let logs = pc_logs();
     let rule = MaLionRule::default();
+    let out = rule.apply(&logs, &borders);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
+    eprintln!(
+        "{name}: {RECORDS} PC logs: {} punches, {} ignored",
+        out.punches().len(),
+        out.ignored_count()
+    );
+    drop(out);
     group.bench_function("malion", |b| {
         b.iter(|| rule.apply(black_box(&logs), &borders))
     });
@@ -302,6 +322,15 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
 
     let presses = presses();
     let rule = CyzenRule::default();
+    let out = rule.apply(&presses, &borders);
+    assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
+    eprintln!(
+        "{name}: {RECORDS} status presses: {} punches of {} bytes, {} ignored",
+        out.punches().len(),
+        std::mem::size_of::<kot_connect_core::Punch>(),
+        out.ignored_count()
+    );
+    drop(out);
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
     });

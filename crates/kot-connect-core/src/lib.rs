@@ -61,11 +61,12 @@
 //! let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, TargetDay::PreviousDay);
 //! let run_date = NaiveDate::from_ymd_opt(2021, 3, 5).unwrap();
 //! let output = rule.apply(run_date, &records, &directory);
-//! assert_eq!(output.punches.len(), 2); // 出勤 08:59, 退勤 19:05
-//! assert_eq!(output.ignored.len(), 1); // 12:00 is neither first nor last
+//! assert_eq!(output.punches().len(), 2); // 出勤 08:59, 退勤 19:05
+//! assert_eq!(output.ignored_count(), 1); // 12:00 is neither first nor last
 //!
 //! // Employee keys, then the plan against KOT's records and the ledger.
-//! let resolved = directory.resolve_all(output.punches);
+//! let (punches, _ignored) = output.into_parts();
+//! let resolved = directory.resolve_all(punches);
 //! assert!(resolved.failed.is_empty());
 //! let ledger = MemoryLedger::new();
 //! let plan = Planner::default().plan(&resolved.resolved, &KotRecords::new(), &ledger)?;

@@ -236,10 +236,10 @@ impl CyzenSource {
                 }
             })
             .collect();
-        let output = self.rule.apply(&presses, directory);
+        let (punches, ignored) = self.rule.apply(&presses, directory).into_parts();
         BatchOutput {
-            punches: output.punches,
-            ignored: output.ignored,
+            punches,
+            ignored,
             failures,
         }
     }

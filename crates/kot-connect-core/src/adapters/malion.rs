@@ -225,16 +225,13 @@ impl Source for MaLionSource {
                 )
             })
             .collect();
-        let mut output = self.rule.apply(&pc_logs, ctx.directory);
+        let (punches, mut ignored) = self.rule.apply(&pc_logs, ctx.directory).into_parts();
 
         let first = since.date_naive();
         let today = ctx.now.with_timezone(&jst()).date_naive();
-        let (kept, early): (Vec<_>, Vec<_>) = output
-            .punches
-            .into_iter()
-            .partition(|p| p.work_date >= first);
-        output.punches = kept;
-        output.ignored.extend(early.into_iter().map(|p| Ignored {
+        let (punches, early): (Vec<_>, Vec<_>) =
+            punches.into_iter().partition(|p| p.work_date >= first);
+        ignored.extend(early.into_iter().map(|p| Ignored {
             source: p.source,
             employee: p.employee,
             reason: IgnoreReason::OutsideWindow,
@@ -243,11 +240,11 @@ impl Source for MaLionSource {
         let work_dates = if fetched == 0 {
             None
         } else {
-            work_date_span(Some((first, today.max(first))), &output.punches)
+            work_date_span(Some((first, today.max(first))), &punches)
         };
         Ok(Collected {
-            punches: output.punches,
-            ignored: output.ignored,
+            punches,
+            ignored,
             failures,
             work_dates,
             fetched,

@@ -216,17 +216,18 @@ impl Source for SenseLinkSource {
                 recognition
             })
             .collect();
-        let output = self
+        let (punches, ignored) = self
             .rule
-            .apply_to_work_date(work_date, &recognitions, ctx.directory);
+            .apply_to_work_date(work_date, &recognitions, ctx.directory)
+            .into_parts();
         let work_dates = if fetched == 0 {
             None
         } else {
-            work_date_span(Some((work_date, work_date)), &output.punches)
+            work_date_span(Some((work_date, work_date)), &punches)
         };
         Ok(Collected {
-            punches: output.punches,
-            ignored: output.ignored,
+            punches,
+            ignored,
             failures,
             work_dates,
             fetched,

@@ -218,11 +218,11 @@ impl Source for WowTalkSource {
                 }),
             }
         }
-        let output = apply(&chats, ctx.directory);
-        let work_dates = work_date_span(None, &output.punches);
+        let (punches, ignored) = apply(&chats, ctx.directory).into_parts();
+        let work_dates = work_date_span(None, &punches);
         Ok(Collected {
-            punches: output.punches,
-            ignored: output.ignored,
+            punches,
+            ignored,
             failures,
             work_dates,
             fetched,

@@ -8,12 +8,12 @@
 //! | 勤務終了 | any | 退勤 |
 //! | 勤務中 | exactly 「休憩開始」 | 休憩開始 |
 //! | 勤務中 | exactly 「休憩終了」 | 休憩終了 |
-//! | anything else | | not synced ([`IgnoreReason::NotSynced`]) |
+//! | anything else | | not synced ([`Disposition::NotSynced`]) |
 //!
 //! Every press is synced, repeats included: 出勤 pressed twice in a day is two
 //! 出勤 punches in KOT, as the manual says. Only users whose per-user
 //! 「KING OF TIME連携」 switch is 「有効」 are synced ([`EnabledUsers`]); the
-//! others are ignored with [`IgnoreReason::NotEnabled`].
+//! others are ignored with [`Disposition::NotEnabled`].
 //!
 //! When the integration starts in the middle of a month, the whole current
 //! month is synced ([`fetch_window`]).
@@ -37,22 +37,27 @@
 //!     pressed_at: jst.with_ymd_and_hms(2024, 6, 3, 7, 51, 0).unwrap(),
 //!     location: None,
 //! };
-//! let out = CyzenRule::default().apply(&[press], &DayBorder::MIDNIGHT);
-//! assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+//! let presses = [press];
+//! let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+//! assert_eq!(out.punches()[0].kind, PunchKind::ClockIn);
 //! ```
 //!
 //! The JSON name of cyzen's status *type* field is not public (see the
 //! crate's `## Provisional` section): this module takes a [`StatusType`]
 //! that the cyzen client fills in however the wire spells it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use rustc_hash::{FxBuildHasher, FxHasher};
+
+use super::grouping::{BLOCK, Interner, WorkDay, in_code_order};
+use super::{DayBorders, Disposition, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -146,7 +151,22 @@ pub struct StatusPress {
 impl StatusPress {
     /// This press's reference in the ledger: `cyzen:<history_id>`.
     pub fn source(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::Cyzen, self.history_id.clone())
+        SourceRef::new(SourceSystem::Cyzen, self.history_id.as_str())
+    }
+}
+
+impl RuleRecord for StatusPress {
+    fn source(&self) -> SourceRef {
+        StatusPress::source(self)
+    }
+
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
+    }
+
+    /// The status name (ステータス名).
+    fn status_name(&self) -> &str {
+        &self.status_name
     }
 }
 
@@ -209,66 +229,156 @@ impl CyzenRule {
     /// Turns status presses into punches.
     ///
     /// Every press is accounted for exactly once: as a punch (its
-    /// [`Punch::source`] is `cyzen:<history_id>`) or in
-    /// [`RuleOutput::ignored`]. In order:
+    /// [`Punch::source`] is `cyzen:<history_id>`) or as one of these
+    /// dispositions, in this order of precedence:
     /// 1. A history id seen twice (overlapping fetch windows) is kept once;
-    ///    the other copies are [`IgnoreReason::Duplicate`]. Which copy is kept
+    ///    the other copies are [`Disposition::Duplicate`]. Which copy is kept
     ///    does not depend on the input order (the earliest press, then the
-    ///    smallest fields).
-    /// 2. Users not enabled: [`IgnoreReason::NotEnabled`].
-    /// 3. Statuses that are not synced: [`IgnoreReason::NotSynced`] with the
-    ///    status name.
+    ///    smallest fields, then the first in the input).
+    /// 2. Users not enabled: [`Disposition::NotEnabled`].
+    /// 3. Statuses that are not synced: [`Disposition::NotSynced`] (the log
+    ///    row names the status).
     ///
-    /// Punches are ordered by employee, time, then source; ignored records
-    /// by source, then employee. The result does not depend on input order.
-    pub fn apply(&self, presses: &[StatusPress], borders: &impl DayBorders) -> RuleOutput {
-        let mut sorted: Vec<&StatusPress> = presses.iter().collect();
-        sorted.sort_by(|a, b| canonical_order(a, b));
+    /// Each press maps on its own, so this is a linear pass; repeated
+    /// history ids are found by sorting the ids' 64-bit hashes (only presses
+    /// whose hash repeats are compared by id). Only the punches are put in
+    /// order: by employee code (a counting sort), then time, then source.
+    /// Apart from which of two identical copies is kept, the result does not
+    /// depend on input order.
+    pub fn apply<'a>(
+        &self,
+        presses: &'a [StatusPress],
+        borders: &(impl DayBorders + ?Sized),
+    ) -> RuleOutput<'a, StatusPress> {
+        struct Employee {
+            work_day: WorkDay,
+            enabled: bool,
+        }
+        let mut out = RuleOutput::new(presses, Slot::NotSynced);
 
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut out = RuleOutput::default();
-        for press in sorted {
-            let source = press.source();
-            let reason = if !seen.insert(press.history_id.as_str()) {
-                Some(IgnoreReason::Duplicate {
-                    kept: source.clone(),
-                })
-            } else if !self.enabled.contains(&press.employee) {
-                Some(IgnoreReason::NotEnabled)
-            } else {
-                None
-            };
-            let kind = match reason {
-                Some(reason) => Err(reason),
-                None => punch_kind(&press.status_type, &press.status_name).ok_or_else(|| {
-                    IgnoreReason::NotSynced {
-                        name: press.status_name.clone(),
-                    }
-                }),
-            };
-            match kind {
-                Ok(kind) => {
-                    let border = borders.border_for(&press.employee);
-                    out.punches.push(Punch {
-                        employee: press.employee.clone(),
-                        key: None,
-                        kind,
-                        at: press.pressed_at.with_timezone(&jst()),
-                        work_date: border.work_date(&press.pressed_at),
-                        source,
-                        location: press.location,
-                    });
+        // 1. History ids seen twice.
+        let copies = copies_of_history_ids(presses);
+        for &(copy, kept) in &copies {
+            out.set_duplicate(copy, kept);
+        }
+        let is_copy = |index: usize| {
+            !copies.is_empty()
+                && copies
+                    .binary_search_by_key(&index, |&(copy, _)| copy)
+                    .is_ok()
+        };
+
+        // 2. Each press on its own, in input order; punches are built as
+        //    the presses go by (reading them in order), with their
+        //    employee's dense index.
+        let mut interner: Interner<'a, Employee> = Interner::new();
+        let mut punches: Vec<Punch> = Vec::new();
+        let mut dense_of_punch: Vec<usize> = Vec::new();
+        let mut dense_of_block = Vec::with_capacity(BLOCK);
+        for (block, block_presses) in presses.chunks(BLOCK).enumerate() {
+            interner.dense_of_block(
+                block_presses.iter().map(|p| &p.employee),
+                &mut dense_of_block,
+                |_, code| Employee {
+                    work_day: WorkDay::of(borders.border_for(code)),
+                    enabled: self.enabled.contains(code),
+                },
+            );
+            for (offset, (press, &dense)) in block_presses.iter().zip(&dense_of_block).enumerate() {
+                let index = block * BLOCK + offset;
+                let Some(employee) = interner.state_mut(dense) else {
+                    continue;
+                };
+                if is_copy(index) {
+                    continue;
                 }
-                Err(reason) => out.ignored.push(Ignored {
-                    source,
+                if !employee.enabled {
+                    out.set(index, Slot::NotEnabled);
+                    continue;
+                }
+                let Some(kind) = punch_kind(&press.status_type, &press.status_name) else {
+                    continue;
+                };
+                let day = employee
+                    .work_day
+                    .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
+                out.set(index, Slot::Punched);
+                dense_of_punch.push(dense);
+                punches.push(Punch {
                     employee: press.employee.clone(),
-                    reason,
-                }),
+                    key: None,
+                    kind,
+                    at: press.pressed_at.with_timezone(&jst()),
+                    work_date: employee.work_day.date(day, || &press.pressed_at),
+                    source: press.source(),
+                    location: press.location,
+                });
             }
         }
-        out.sort();
-        out
+
+        // 3. The punches by employee code (a stable counting sort by rank),
+        //    then time and source within each employee (already so for
+        //    presses in time order).
+        let bounds = in_code_order(&mut punches, &dense_of_punch, &interner.ranks());
+        drop(dense_of_punch);
+        let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
+        for run in bounds.windows(2) {
+            if let Some(run) = punches.get_mut(run[0]..run[1])
+                && !run.is_sorted_by(|a, b| order(a, b).is_le())
+            {
+                run.sort_by(order);
+            }
+        }
+        *out.punches_mut() = punches;
+        out.finish()
     }
+}
+
+/// The copies of history ids seen more than once, as `(copy, kept)` input
+/// positions ordered by copy: the kept one is the first in
+/// [`canonical_order`], then in the input.
+///
+/// The ids are hashed and the hashes sorted (no table of every id): only
+/// the presses whose hash repeats are compared by id.
+fn copies_of_history_ids(presses: &[StatusPress]) -> Vec<(usize, usize)> {
+    let hash = |press: &StatusPress| {
+        let mut hasher = FxHasher::default();
+        press.history_id.hash(&mut hasher);
+        hasher.finish()
+    };
+    let hashes: Vec<u64> = presses.iter().map(hash).collect();
+    let mut sorted = hashes.clone();
+    sorted.sort_unstable();
+    let repeated: HashSet<u64, FxBuildHasher> = sorted
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(sorted);
+    if repeated.is_empty() {
+        return Vec::new();
+    }
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (press, h)) in presses.iter().zip(&hashes).enumerate() {
+        if repeated.contains(h) {
+            by_id
+                .entry(press.history_id.as_str())
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut copies = Vec::new();
+    for group in by_id.values() {
+        let kept = group
+            .iter()
+            .copied()
+            .min_by(|&a, &b| canonical_order(&presses[a], &presses[b]).then(a.cmp(&b)));
+        if let Some(kept) = kept {
+            copies.extend(group.iter().filter(|&&i| i != kept).map(|&i| (i, kept)));
+        }
+    }
+    copies.sort_unstable();
+    copies
 }
 
 /// A total order on presses so that the result never depends on input order.
@@ -290,11 +400,11 @@ fn canonical_order(a: &StatusPress, b: &StatusPress) -> std::cmp::Ordering {
 
 /// How many presses of each status name were not synced, for the run log
 /// (e.g. `{"作業開始": 3}`).
-pub fn not_synced_counts(output: &RuleOutput) -> BTreeMap<String, usize> {
+pub fn not_synced_counts(output: &RuleOutput<'_, StatusPress>) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for ignored in &output.ignored {
-        if let IgnoreReason::NotSynced { name } = &ignored.reason {
-            *counts.entry(name.clone()).or_insert(0) += 1;
+    for (press, disposition) in output.dispositions() {
+        if disposition == Disposition::NotSynced {
+            *counts.entry(press.status_name.clone()).or_insert(0) += 1;
         }
     }
     counts
@@ -397,6 +507,10 @@ fn start_of_month(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
 mod tests {
     use super::*;
     use crate::rules::BorderMap;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::DayBorder;
     use chrono::{NaiveTime, Utc};
     use proptest::prelude::*;
@@ -461,7 +575,8 @@ mod tests {
             ),
             first,
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let output = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = output.rows();
         let kinds: Vec<_> = out.punches.iter().map(|p| (p.kind, p.at)).collect();
         assert_eq!(
             kinds,
@@ -486,7 +601,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            not_synced_counts(&out),
+            not_synced_counts(&output),
             BTreeMap::from([("作業開始".to_owned(), 1)])
         );
     }
@@ -498,7 +613,9 @@ mod tests {
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("b", "U1", StatusType::WorkStart, "出勤", at(3, 8, 5)),
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = CyzenRule::default()
+            .apply(&presses, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 2);
         assert!(out.punches.iter().all(|p| p.kind == PunchKind::ClockIn));
         assert!(out.ignored.is_empty());
@@ -532,7 +649,7 @@ mod tests {
             press("a", "U000123", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("b", "U00528", StatusType::WorkStart, "出勤", at(3, 8, 0)),
         ];
-        let out = rule.apply(&presses, &DayBorder::MIDNIGHT);
+        let out = rule.apply(&presses, &DayBorder::MIDNIGHT).rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].employee.as_str(), "U000123");
         assert_eq!(out.ignored.len(), 1);
@@ -546,7 +663,9 @@ mod tests {
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
             press("a", "U1", StatusType::WorkStart, "出勤", at(3, 8, 0)),
         ];
-        let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
+        let out = CyzenRule::default()
+            .apply(&presses, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(
             out.ignored[0].reason,
@@ -572,7 +691,7 @@ mod tests {
             press("a", "night", StatusType::WorkEnd, "退勤", utc),
             press("b", "day", StatusType::WorkEnd, "退勤", utc),
         ];
-        let out = CyzenRule::default().apply(&presses, &borders);
+        let out = CyzenRule::default().apply(&presses, &borders).rows();
         assert_eq!(out.punches[0].employee.as_str(), "day");
         assert_eq!(out.punches[0].work_date, date(2024, 6, 4));
         assert_eq!(out.punches[0].at.offset(), &jst());
@@ -660,6 +779,127 @@ mod tests {
             })
     }
 
+    /// The rule written plainly (as it was before the linear pass): one
+    /// sort of every press in canonical order, the first of each history id
+    /// kept, then the punches sorted by employee, time and source.
+    fn reference(rule: &CyzenRule, presses: &[StatusPress], borders: &BorderMap) -> Rows {
+        let mut sorted: Vec<&StatusPress> = presses.iter().collect();
+        sorted.sort_by(|a, b| canonical_order(a, b));
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Rows::default();
+        for press in sorted {
+            let reason = if !seen.insert(press.history_id.as_str()) {
+                Some(IgnoreReason::Duplicate {
+                    kept: press.source(),
+                })
+            } else if !rule.enabled.contains(&press.employee) {
+                Some(IgnoreReason::NotEnabled)
+            } else {
+                punch_kind(&press.status_type, &press.status_name)
+                    .is_none()
+                    .then(|| IgnoreReason::NotSynced {
+                        name: press.status_name.clone(),
+                    })
+            };
+            match (reason, punch_kind(&press.status_type, &press.status_name)) {
+                (None, Some(kind)) => out.punches.push(Punch {
+                    employee: press.employee.clone(),
+                    key: None,
+                    kind,
+                    at: press.pressed_at.with_timezone(&jst()),
+                    work_date: borders
+                        .border_for(&press.employee)
+                        .work_date(&press.pressed_at),
+                    source: press.source(),
+                    location: press.location,
+                }),
+                (reason, _) => out.ignored.push(Ignored {
+                    source: press.source(),
+                    employee: press.employee.clone(),
+                    reason: reason.unwrap_or(IgnoreReason::NotFirstOrLast),
+                }),
+            }
+        }
+        out.punches
+            .sort_by(|a, b| (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source)));
+        out.sorted()
+    }
+
+    /// Presses of many employees (codes up to 40 bytes), with repeated
+    /// history ids, equal instants, any offset, in any order.
+    fn arb_presses() -> impl Strategy<Value = Vec<StatusPress>> {
+        (
+            prop::collection::vec(
+                (
+                    0u32..400,
+                    prop_oneof![
+                        (0u32..800).prop_map(|n| format!("{n:04}")),
+                        (0u32..50).prop_map(|n| format!("a-cyzen-user-code-longer-than-24-{n}")),
+                    ],
+                    0u8..4,
+                    prop::sample::select(vec!["出勤", "休憩開始", "休憩終了", "作業開始"]),
+                    0i64..3 * 96,
+                    prop::sample::select(vec![9 * 3600, 0]),
+                ),
+                0..600,
+            ),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, in_time_order)| {
+                let mut presses: Vec<StatusPress> = rows
+                    .into_iter()
+                    .map(|(id, code, ty, name, quarter, offset)| StatusPress {
+                        history_id: format!("h{id}"),
+                        employee: EmployeeCode::new(code),
+                        status_type: match ty {
+                            0 => StatusType::WorkStart,
+                            1 => StatusType::Working,
+                            2 => StatusType::WorkEnd,
+                            _ => StatusType::Other("移動".into()),
+                        },
+                        status_name: name.into(),
+                        pressed_at: (at(1, 0, 0) + TimeDelta::minutes(quarter * 15))
+                            .with_timezone(&FixedOffset::east_opt(offset).unwrap()),
+                        location: None,
+                    })
+                    .collect();
+                if in_time_order {
+                    presses.sort_by_key(|p| p.pressed_at);
+                }
+                presses
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn matches_the_reference(
+            presses in arb_presses(),
+            only_some in any::<bool>(),
+            fraction in any::<bool>(),
+        ) {
+            let enabled = if only_some {
+                EnabledUsers::Only(presses.iter().step_by(3).map(|p| p.employee.clone()).collect())
+            } else {
+                EnabledUsers::All
+            };
+            let rule = CyzenRule::new(enabled);
+            // Some on a 05:00 border, or one with a fraction of a second.
+            let five = DayBorder::new(NaiveTime::from_hms_opt(5, 0, 0).unwrap());
+            let odd = DayBorder::new(NaiveTime::from_hms_nano_opt(4, 59, 59, 500_000_000).unwrap());
+            let borders = BorderMap {
+                by_employee: presses
+                    .iter()
+                    .step_by(2)
+                    .map(|p| (p.employee.clone(), if fraction { odd } else { five }))
+                    .collect(),
+                fallback: DayBorder::MIDNIGHT,
+            };
+            prop_assert_eq!(rule.apply(&presses, &borders).rows(), reference(&rule, &presses, &borders));
+        }
+    }
+
     proptest! {
         #[test]
         fn every_press_is_accounted_for_exactly_once(
@@ -671,7 +911,7 @@ mod tests {
             } else {
                 EnabledUsers::All
             };
-            let out = CyzenRule::new(enabled).apply(&presses, &DayBorder::MIDNIGHT);
+            let out = CyzenRule::new(enabled).apply(&presses, &DayBorder::MIDNIGHT).rows();
             prop_assert_eq!(out.punches.len() + out.ignored.len(), presses.len());
             // Per history id: as many outcomes as inputs, at most one punch.
             let mut inputs: BTreeMap<String, usize> = BTreeMap::new();
@@ -705,8 +945,8 @@ mod tests {
             }
             let rule = CyzenRule::default();
             prop_assert_eq!(
-                rule.apply(&presses, &DayBorder::MIDNIGHT),
-                rule.apply(&shuffled, &DayBorder::MIDNIGHT)
+                rule.apply(&presses, &DayBorder::MIDNIGHT).rows(),
+                rule.apply(&shuffled, &DayBorder::MIDNIGHT).rows()
             );
         }
 

@@ -8,17 +8,17 @@
 //!   ログオフ are punched, a logon as 出勤 and a logoff as 退勤. Per employee
 //!   and work date the **first logon** is the 出勤 and the **last logoff**
 //!   not before it is the 退勤; other logons and logoffs are
-//!   [`IgnoreReason::NotFirstOrLast`] (KOT keeps one 出勤 and one 退勤 a day).
+//!   [`IgnoreReason::NotFirstOrLast`](super::IgnoreReason::NotFirstOrLast) (KOT keeps one 出勤 and one 退勤 a day).
 //!   Lock, unlock, user switch and unknown events are
-//!   [`IgnoreReason::NotSynced`].
+//!   [`IgnoreReason::NotSynced`](super::IgnoreReason::NotSynced).
 //! - [`MaLionPolicy::FirstLastOfDay`], KOT's own PC-log rule (システムログ):
 //!   the first log of the work day, whatever its type, is the 出勤 and the
 //!   last is the 退勤. Unknown event types are still
-//!   [`IgnoreReason::NotSynced`]: only the six KOT names count.
+//!   [`IgnoreReason::NotSynced`](super::IgnoreReason::NotSynced): only the six KOT names count.
 //!
 //! MaLion's relay can deliver one log twice: logs of one employee with the
 //! same instant, computer and event are duplicates; the one with the
-//! smallest id is kept and the others are [`IgnoreReason::Duplicate`].
+//! smallest id is kept and the others are [`IgnoreReason::Duplicate`](super::IgnoreReason::Duplicate).
 //! The logoff at shutdown reaches KOT a day or more later, so a day without
 //! a 退勤 is normal and the next run adds it.
 //!
@@ -30,8 +30,8 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::grouping::Grouped;
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use super::grouping::{BLOCK, Instant, Interner, WorkDay};
+use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
 
@@ -147,17 +147,20 @@ impl PcLog {
             computer: computer.into(),
         }
     }
+}
 
+impl RuleRecord for PcLog {
     fn source(&self) -> SourceRef {
         SourceRef::new(SourceSystem::MaLion, self.id.as_str())
     }
 
-    /// The same log delivered twice: same employee, instant, PC and event.
-    fn same_log(&self, other: &PcLog) -> bool {
-        self.at == other.at
-            && self.computer == other.computer
-            && self.event == other.event
-            && self.employee == other.employee
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
+    }
+
+    /// The event's name ([`PcEvent::name`]).
+    fn status_name(&self) -> &str {
+        self.event.name()
     }
 }
 
@@ -186,72 +189,275 @@ impl MaLionRule {
     }
 
     /// Applies the rule to `logs` of any work dates.
-    pub fn apply(&self, logs: &[PcLog], borders: &(impl DayBorders + ?Sized)) -> RuleOutput {
-        let grouped = Grouped::new(logs, |l| &l.employee, |l| &l.at, |_| (), tie);
-        let mut out = RuleOutput {
-            punches: Vec::new(),
-            ignored: Vec::with_capacity(logs.len()),
-        };
-        // One employee's logs of one day, reused from day to day.
-        let mut today: Vec<&PcLog> = Vec::new();
-        grouped.for_each_work_day(
-            |l| &l.at,
+    ///
+    /// One pass over the logs in time order (the order MaLion delivers them
+    /// in; other input is put in time order first, by an index sort): each
+    /// employee's current work day keeps its first and last candidate as the
+    /// logs go by, and relay copies are found among the logs of one instant.
+    /// Punches are ordered by employee code, then work date, 出勤 before 退勤
+    /// (that is, by time).
+    pub fn apply<'a>(
+        &self,
+        logs: &'a [PcLog],
+        borders: &(impl DayBorders + ?Sized),
+    ) -> RuleOutput<'a, PcLog> {
+        let in_input_order = self.pass(logs, borders, 0..logs.len(), |previous, next| {
+            if next < previous { Err(()) } else { Ok(()) }
+        });
+        if let Ok(out) = in_input_order {
+            return out;
+        }
+        let mut by_time: Vec<(Instant, usize)> = logs
+            .iter()
+            .enumerate()
+            .map(|(index, log)| (Instant::of(&log.at), index))
+            .collect();
+        by_time.sort_unstable();
+        let Ok(out) = self.pass(
+            logs,
             borders,
-            |_, date, day| {
-                today.clear();
-                today.extend(day.iter());
-                self.apply_day(date, &today, &mut out);
-            },
+            by_time.into_iter().map(|(_, index)| index),
+            |_, _| Ok::<(), std::convert::Infallible>(()),
         );
         out
     }
 
-    /// `day`: one employee's logs of one work date, in order.
-    pub(super) fn apply_day(&self, date: NaiveDate, day: &[&PcLog], out: &mut RuleOutput) {
-        let is_dup = |i: usize| i > 0 && day[i - 1].same_log(day[i]);
-        let (counts_in, counts_out): (EventTest, EventTest) = match self.policy {
-            MaLionPolicy::LogonLogoff => (|e| *e == PcEvent::Logon, |e| *e == PcEvent::Logoff),
-            MaLionPolicy::FirstLastOfDay => (
-                |e| !matches!(e, PcEvent::Unknown(_)),
-                |e| !matches!(e, PcEvent::Unknown(_)),
-            ),
-        };
-        let first_in = (0..day.len()).find(|&i| !is_dup(i) && counts_in(&day[i].event));
-        let last_out = (0..day.len())
-            .rev()
-            .find(|&i| !is_dup(i) && counts_out(&day[i].event))
-            .filter(|&i| first_in.is_none_or(|first| i > first));
-        let mut kept = 0;
-        for (i, &log) in day.iter().enumerate() {
-            if is_dup(i) {
-                out.ignored.push(ignored(
-                    log,
-                    IgnoreReason::Duplicate {
-                        kept: day[kept].source(),
-                    },
-                ));
-                continue;
+    /// The pass over `logs` in `order`, which must be in time order: `check`
+    /// sees each instant after the one before and may stop the pass.
+    fn pass<'a, E>(
+        &self,
+        logs: &'a [PcLog],
+        borders: &(impl DayBorders + ?Sized),
+        order: impl Iterator<Item = usize>,
+        check: impl Fn(Instant, Instant) -> Result<(), E>,
+    ) -> Result<RuleOutput<'a, PcLog>, E> {
+        let mut out = RuleOutput::new(logs, Slot::NotFirstOrLast);
+        let mut interner: Interner<'a, Employee> = Interner::new();
+        let mut punched: Vec<Punched> = Vec::new();
+        // The logs at the current instant, for relay copies.
+        let mut same_instant: Vec<(usize, usize)> = Vec::new();
+        let mut previous: Option<Instant> = None;
+        // Employees are looked up a block of logs at a time (see
+        // `Interner::dense_of_block`).
+        let mut order = order.filter(|&index| index < logs.len());
+        let mut block: Vec<usize> = Vec::with_capacity(BLOCK);
+        let mut dense_of_block: Vec<usize> = Vec::with_capacity(BLOCK);
+        loop {
+            block.clear();
+            block.extend(order.by_ref().take(BLOCK));
+            if block.is_empty() {
+                break;
             }
-            kept = i;
-            if Some(i) == first_in {
-                out.punches.push(punch(log, PunchKind::ClockIn, date));
-            } else if Some(i) == last_out {
-                out.punches.push(punch(log, PunchKind::ClockOut, date));
-            } else if counts_in(&log.event) || counts_out(&log.event) {
-                out.ignored.push(ignored(log, IgnoreReason::NotFirstOrLast));
-            } else {
-                out.ignored.push(ignored(
-                    log,
-                    IgnoreReason::NotSynced {
-                        name: log.event.name().to_owned(),
-                    },
-                ));
+            interner.dense_of_block(
+                block.iter().map(|&index| &logs[index].employee),
+                &mut dense_of_block,
+                |_, code| Employee::new(WorkDay::of(borders.border_for(code))),
+            );
+            for (&index, &dense) in block.iter().zip(&dense_of_block) {
+                let (Some(log), Some(employee)) = (logs.get(index), interner.state_mut(dense))
+                else {
+                    continue;
+                };
+                let at = Instant::of(&log.at);
+                if let Some(previous) = previous {
+                    check(previous, at)?;
+                    if previous != at {
+                        mark_copies(logs, &mut same_instant, &mut out);
+                    }
+                }
+                previous = Some(at);
+                same_instant.push((dense, index));
+                let day = employee.work_day.day_number(at.secs, || &log.at);
+                if employee.day != Some(day) {
+                    employee.close(logs, dense, &mut punched);
+                    employee.day = Some(day);
+                }
+                let (counts_in, counts_out) = self.counts(&log.event);
+                if !counts_in && !counts_out {
+                    out.set(index, Slot::NotSynced);
+                    continue;
+                }
+                let candidate = Candidate { at, index };
+                if counts_in
+                    && employee
+                        .first_in
+                        .is_none_or(|first| candidate.cmp_in(first, logs) == Ordering::Less)
+                {
+                    employee.first_in = Some(candidate);
+                }
+                if counts_out
+                    && employee
+                        .last_out
+                        .is_none_or(|last| candidate.cmp_out(last, logs) == Ordering::Greater)
+                {
+                    employee.last_out = Some(candidate);
+                }
+            }
+        }
+        mark_copies(logs, &mut same_instant, &mut out);
+        for (dense, employee) in interner.states_mut().enumerate() {
+            employee.close(logs, dense, &mut punched);
+        }
+
+        // By employee code: a counting sort by rank keeps each employee's
+        // punches in time order.
+        let ranks = interner.ranks();
+        let mut starts = vec![0usize; ranks.len() + 1];
+        for &(dense, ..) in &punched {
+            if let Some(&rank) = ranks.get(dense) {
+                starts[rank + 1] += 1;
+            }
+        }
+        for rank in 0..ranks.len() {
+            starts[rank + 1] += starts[rank];
+        }
+        let mut sorted = vec![(0usize, PunchKind::ClockIn, NaiveDate::MIN); punched.len()];
+        for &(dense, index, kind, date) in &punched {
+            if let Some(&rank) = ranks.get(dense) {
+                sorted[starts[rank]] = (index, kind, date);
+                starts[rank] += 1;
+            }
+        }
+        out.punches_mut().reserve(sorted.len());
+        for (index, kind, date) in sorted {
+            if let Some(log) = logs.get(index) {
+                out.push_punch(index, punch(log, kind, date));
+            }
+        }
+        Ok(out.finish())
+    }
+
+    /// Whether a log of `event` can be the 出勤 and the 退勤.
+    fn counts(&self, event: &PcEvent) -> (bool, bool) {
+        match self.policy {
+            MaLionPolicy::LogonLogoff => (*event == PcEvent::Logon, *event == PcEvent::Logoff),
+            MaLionPolicy::FirstLastOfDay => {
+                let known = !matches!(event, PcEvent::Unknown(_));
+                (known, known)
             }
         }
     }
 }
 
-type EventTest = fn(&PcEvent) -> bool;
+/// A punch to be: (employee's dense index, log, kind, work date).
+type Punched = (usize, usize, PunchKind, NaiveDate);
+
+/// A log that may become a punch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    at: Instant,
+    index: usize,
+}
+
+impl Candidate {
+    /// The order of one employee's logs: instant, PC, event, id, then input
+    /// position (relay copies are adjacent, the smallest id first).
+    fn cmp_in(self, other: Candidate, logs: &[PcLog]) -> Ordering {
+        self.at.cmp(&other.at).then_with(|| {
+            match (logs.get(self.index), logs.get(other.index)) {
+                (Some(a), Some(b)) => tie(a, b),
+                _ => Ordering::Equal,
+            }
+            .then(self.index.cmp(&other.index))
+        })
+    }
+
+    /// The order for the last log: [`Candidate::cmp_in`] between different
+    /// logs, but of the copies of one log the kept one (the first in
+    /// `cmp_in`) is the greatest, so that the last log is a kept copy.
+    fn cmp_out(self, other: Candidate, logs: &[PcLog]) -> Ordering {
+        self.at.cmp(&other.at).then_with(|| {
+            let (Some(a), Some(b)) = (logs.get(self.index), logs.get(other.index)) else {
+                return Ordering::Equal;
+            };
+            a.computer
+                .cmp(&b.computer)
+                .then_with(|| a.event.cmp(&b.event))
+                .then_with(|| b.id.cmp(&a.id))
+                .then(other.index.cmp(&self.index))
+        })
+    }
+}
+
+/// One employee's current work day.
+struct Employee {
+    work_day: WorkDay,
+    day: Option<i64>,
+    first_in: Option<Candidate>,
+    last_out: Option<Candidate>,
+}
+
+impl Employee {
+    fn new(work_day: WorkDay) -> Self {
+        Employee {
+            work_day,
+            day: None,
+            first_in: None,
+            last_out: None,
+        }
+    }
+
+    /// Ends the current day: its first 出勤 candidate, and its last 退勤
+    /// candidate when after it, become punches.
+    fn close(&mut self, logs: &[PcLog], dense: usize, punched: &mut Vec<Punched>) {
+        let (Some(day), first_in, last_out) =
+            (self.day.take(), self.first_in.take(), self.last_out.take())
+        else {
+            return;
+        };
+        let Some(log) = first_in.or(last_out).and_then(|any| logs.get(any.index)) else {
+            return;
+        };
+        let date = self.work_day.date(day, || &log.at);
+        if let Some(first) = first_in {
+            punched.push((dense, first.index, PunchKind::ClockIn, date));
+        }
+        if let Some(last) = last_out
+            && first_in.is_none_or(|first| last.cmp_in(first, logs) == Ordering::Greater)
+        {
+            punched.push((dense, last.index, PunchKind::ClockOut, date));
+        }
+    }
+}
+
+/// Marks the relay copies among `same_instant` (the logs of one instant, as
+/// (employee's dense index, input position)): logs of one employee with the
+/// same PC and event are one log, and the first in [`tie`] order is kept.
+/// Empties `same_instant`.
+fn mark_copies(
+    logs: &[PcLog],
+    same_instant: &mut Vec<(usize, usize)>,
+    out: &mut RuleOutput<'_, PcLog>,
+) {
+    let shares_an_employee = match same_instant.len() {
+        0 | 1 => false,
+        2..=8 => same_instant
+            .iter()
+            .enumerate()
+            .any(|(i, &(a, _))| same_instant[..i].iter().any(|&(b, _)| a == b)),
+        _ => true,
+    };
+    if shares_an_employee {
+        let key = |&(dense, index): &(usize, usize)| {
+            logs.get(index)
+                .map(|log| (dense, &log.computer, &log.event, &log.id, index))
+        };
+        same_instant.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+        let mut kept = 0;
+        for i in 1..same_instant.len() {
+            let (a, b) = (same_instant[kept], same_instant[i]);
+            let copy = a.0 == b.0
+                && matches!((logs.get(a.1), logs.get(b.1)), (Some(x), Some(y))
+                    if x.computer == y.computer && x.event == y.event);
+            if copy {
+                out.set_duplicate(b.1, a.1);
+            } else {
+                kept = i;
+            }
+        }
+    }
+    same_instant.clear();
+}
 
 /// After employee and instant: PC, event, then id, so duplicates are
 /// adjacent and the smallest id comes first.
@@ -274,17 +480,13 @@ fn punch(log: &PcLog, kind: PunchKind, work_date: NaiveDate) -> Punch {
     }
 }
 
-fn ignored(log: &PcLog, reason: IgnoreReason) -> Ignored {
-    Ignored {
-        source: log.source(),
-        employee: log.employee.clone(),
-        reason,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::{DayBorder, jst};
     use chrono::TimeZone;
     use proptest::prelude::*;
@@ -297,7 +499,7 @@ mod tests {
         PcLog::new(id, who, PcEvent::from_name(event), when, pc)
     }
 
-    fn kinds(out: &RuleOutput) -> Vec<(&str, &'static str, String)> {
+    fn kinds(out: &Rows) -> Vec<(&str, &'static str, String)> {
         out.punches
             .iter()
             .map(|p| {
@@ -310,7 +512,7 @@ mod tests {
             .collect()
     }
 
-    fn reason_of<'a>(out: &'a RuleOutput, id: &str) -> &'a IgnoreReason {
+    fn reason_of<'a>(out: &'a Rows, id: &str) -> &'a IgnoreReason {
         &out.ignored
             .iter()
             .find(|i| i.source.record_id == id)
@@ -331,8 +533,9 @@ mod tests {
 
     #[test]
     fn logon_logoff_follows_the_manual() {
-        let out =
-            MaLionRule::new(MaLionPolicy::LogonLogoff).apply(&manual_day(), &DayBorder::MIDNIGHT);
+        let out = MaLionRule::new(MaLionPolicy::LogonLogoff)
+            .apply(&manual_day(), &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(
             kinds(&out),
             [
@@ -359,7 +562,9 @@ mod tests {
         let mut logs = manual_day();
         logs.push(log("e", "1000", "ロック", at(17, 19, 0), "PC-01"));
         logs.push(log("f", "1000", "screensaver", at(17, 20, 0), "PC-01"));
-        let out = MaLionRule::new(MaLionPolicy::FirstLastOfDay).apply(&logs, &DayBorder::MIDNIGHT);
+        let out = MaLionRule::new(MaLionPolicy::FirstLastOfDay)
+            .apply(&logs, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(
             kinds(&out),
             [
@@ -375,7 +580,9 @@ mod tests {
             }
         );
         // The manual's policy ignores the late lock.
-        let out = MaLionRule::new(MaLionPolicy::LogonLogoff).apply(&logs, &DayBorder::MIDNIGHT);
+        let out = MaLionRule::new(MaLionPolicy::LogonLogoff)
+            .apply(&logs, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches[1].source.record_id, "a");
     }
 
@@ -386,7 +593,9 @@ mod tests {
             log("5", "1000", "ログオン", at(17, 9, 3), "PC-01"),
             log("7", "1000", "ログオン", at(17, 9, 3), "PC-01"),
         ];
-        let out = MaLionRule::default().apply(&logs, &DayBorder::MIDNIGHT);
+        let out = MaLionRule::default()
+            .apply(&logs, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(kinds(&out), [("5", "出勤", "12/17 09:03".into())]);
         let kept = SourceRef::new(SourceSystem::MaLion, "5");
         assert_eq!(
@@ -407,7 +616,9 @@ mod tests {
             log("3", "1000", "ログオフ", at(17, 17, 0), "PC-B"),
             log("4", "1000", "ログオフ", at(17, 21, 0), "PC-A"),
         ];
-        let out = MaLionRule::default().apply(&logs, &DayBorder::MIDNIGHT);
+        let out = MaLionRule::default()
+            .apply(&logs, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(
             kinds(&out),
             [
@@ -421,20 +632,24 @@ mod tests {
 
     #[test]
     fn a_missing_logoff_or_one_before_the_logon_gives_no_clock_out() {
-        let out = MaLionRule::default().apply(
-            &[
-                log("1", "1000", "ログオフ", at(17, 0, 30), "PC"),
-                log("2", "1000", "ログオン", at(17, 9, 0), "PC"),
-            ],
-            &DayBorder::MIDNIGHT,
-        );
+        let out = MaLionRule::default()
+            .apply(
+                &[
+                    log("1", "1000", "ログオフ", at(17, 0, 30), "PC"),
+                    log("2", "1000", "ログオン", at(17, 9, 0), "PC"),
+                ],
+                &DayBorder::MIDNIGHT,
+            )
+            .rows();
         assert_eq!(kinds(&out), [("2", "出勤", "12/17 09:00".into())]);
         assert_eq!(reason_of(&out, "1"), &IgnoreReason::NotFirstOrLast);
         // A logoff alone (the 出勤 came from elsewhere) is the 退勤.
-        let out = MaLionRule::default().apply(
-            &[log("3", "1000", "logoff", at(18, 18, 0), "PC")],
-            &DayBorder::MIDNIGHT,
-        );
+        let out = MaLionRule::default()
+            .apply(
+                &[log("3", "1000", "logoff", at(18, 18, 0), "PC")],
+                &DayBorder::MIDNIGHT,
+            )
+            .rows();
         assert_eq!(kinds(&out), [("3", "退勤", "12/18 18:00".into())]);
     }
 
@@ -447,7 +662,7 @@ mod tests {
             log("3", "1000", "ログオフ", at(18, 4, 59), "PC"),
             log("4", "1000", "ログオン", at(18, 5, 0), "PC"),
         ];
-        let out = MaLionRule::default().apply(&logs, &five);
+        let out = MaLionRule::default().apply(&logs, &five).rows();
         let got: Vec<_> = out
             .punches
             .iter()
@@ -518,7 +733,7 @@ mod tests {
         fn every_log_is_accounted_for_exactly_once(logs in arb_logs(), first_last in any::<bool>(), border_hour in 0u32..6) {
             let border = DayBorder::new(chrono::NaiveTime::from_hms_opt(border_hour, 0, 0).unwrap());
             let policy = if first_last { MaLionPolicy::FirstLastOfDay } else { MaLionPolicy::LogonLogoff };
-            let out = MaLionRule::new(policy).apply(&logs, &border);
+            let out = MaLionRule::new(policy).apply(&logs, &border).rows();
             let mut seen: Vec<&str> = out.punches.iter().map(|p| p.source.record_id.as_str())
                 .chain(out.ignored.iter().map(|i| i.source.record_id.as_str()))
                 .collect();
@@ -548,9 +763,9 @@ mod tests {
                 rotated.rotate_left(mid);
             }
             let five: DayBorder = "05:00".parse().unwrap();
-            let expected = rule.apply(&logs, &five);
-            prop_assert_eq!(&expected, &rule.apply(&reversed, &five));
-            prop_assert_eq!(&expected, &rule.apply(&rotated, &five));
+            let expected = rule.apply(&logs, &five).rows();
+            prop_assert_eq!(&expected, &rule.apply(&reversed, &five).rows());
+            prop_assert_eq!(&expected, &rule.apply(&rotated, &five).rows());
         }
     }
 }

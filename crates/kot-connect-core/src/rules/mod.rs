@@ -2,9 +2,11 @@
 //!
 //! Each rule takes records that were already matched to a KOT employee code
 //! (see the matching step) and gives a [`RuleOutput`]: the punches it wants
-//! in KOT, and every record it did not turn into a punch with the reason.
-//! Nothing is dropped silently: every input record is accounted for in
-//! exactly one of the two lists (a punch's [`Punch::source`] names its record).
+//! in KOT, and the [`Disposition`] of every input record (a punch, or why
+//! not). Nothing is dropped silently: every input record has exactly one
+//! disposition, and each punch names its record ([`Punch::source`]).
+//! [`RuleOutput::ignored`] gives the sync-log rows of the records that did
+//! not become punches.
 //!
 //! Rules never read the machine's clock or time zone: work dates come from
 //! [`DayBorders`] in JST.
@@ -106,7 +108,8 @@ impl fmt::Display for IgnoreReason {
     }
 }
 
-/// A source record that did not become a punch, and why.
+/// A source record that did not become a punch, and why: a row of the sync
+/// log, built from the record by [`RuleOutput::ignored`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ignored {
     /// The record.
@@ -117,23 +120,289 @@ pub struct Ignored {
     pub reason: IgnoreReason,
 }
 
-/// What a rule made of its records.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RuleOutput {
-    /// The punches wanted in KOT, ordered by employee, then time, then source.
-    pub punches: Vec<Punch>,
-    /// Every other record, with its reason.
-    pub ignored: Vec<Ignored>,
+/// What a rule reads of a record to describe it in the sync log.
+///
+/// Implemented by each rule's record type ([`senselink::Recognition`],
+/// [`malion::PcLog`], [`cyzen::StatusPress`], [`wowtalk::ChatMessage`]).
+pub trait RuleRecord {
+    /// The record's reference in the ledger (`<system>:<id>`).
+    fn source(&self) -> SourceRef;
+    /// The employee the record was matched to.
+    fn employee(&self) -> &EmployeeCode;
+    /// The status or event name [`IgnoreReason::NotSynced`] reports (empty
+    /// for records that have none).
+    fn status_name(&self) -> &str {
+        ""
+    }
 }
 
-impl RuleOutput {
-    /// Puts both lists in the documented order: punches by employee, time,
-    /// then source; ignored records by source, employee, then reason.
-    pub(crate) fn sort(&mut self) {
-        self.punches
-            .sort_by(|a, b| (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source)));
-        self.ignored.sort_by(|a, b| {
-            (&a.source, &a.employee, &a.reason).cmp(&(&b.source, &b.employee, &b.reason))
-        });
+/// What a rule made of one input record: a punch, or why not.
+///
+/// The compact form of [`IgnoreReason`]: it refers to other records by their
+/// position in the rule's input, so a rule classifies a million records
+/// without building a million log rows. [`RuleOutput::ignored`] builds the
+/// rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Disposition {
+    /// The record became a punch ([`RuleOutput::punches`] holds it; its
+    /// [`Punch::source`] names the record).
+    Punched,
+    /// [`IgnoreReason::NotFirstOrLast`].
+    NotFirstOrLast,
+    /// [`IgnoreReason::ClockOutNotSynced`].
+    ClockOutNotSynced,
+    /// [`IgnoreReason::NotSynced`], with the record's
+    /// [`RuleRecord::status_name`].
+    NotSynced,
+    /// [`IgnoreReason::Duplicate`].
+    Duplicate {
+        /// The position in the input of the copy that was kept.
+        kept: usize,
+    },
+    /// [`IgnoreReason::OutsideWindow`].
+    OutsideWindow,
+    /// [`IgnoreReason::NotACommand`].
+    NotACommand,
+    /// [`IgnoreReason::NotEnabled`].
+    NotEnabled,
+}
+
+/// A [`Disposition`] in one byte; a duplicate's kept record is kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Slot {
+    Punched,
+    NotFirstOrLast,
+    ClockOutNotSynced,
+    NotSynced,
+    Duplicate,
+    OutsideWindow,
+    NotACommand,
+    NotEnabled,
+}
+
+/// What a rule made of its records: the punches it wants in KOT, and the
+/// [`Disposition`] of every input record.
+///
+/// Every input record is accounted for exactly once: the output holds one
+/// disposition per record, in input order, and each [`Disposition::Punched`]
+/// record is exactly one punch. The output borrows the records, so the log
+/// rows of ignored records ([`RuleOutput::ignored`]) are always built from
+/// the records the rule read.
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone};
+/// use kot_connect_core::rules::senselink::{Recognition, SenseLinkRule};
+/// use kot_connect_core::rules::{Disposition, IgnoreReason};
+/// use kot_connect_core::DayBorder;
+///
+/// let jst = kot_connect_core::time::jst();
+/// let records = [
+///     Recognition::new(1, "2022", jst.with_ymd_and_hms(2026, 4, 2, 8, 59, 0).unwrap()),
+///     Recognition::new(2, "2022", jst.with_ymd_and_hms(2026, 4, 2, 12, 0, 0).unwrap()),
+///     Recognition::new(3, "2022", jst.with_ymd_and_hms(2026, 4, 2, 19, 5, 0).unwrap()),
+/// ];
+/// let date = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+/// let out = SenseLinkRule::default().apply_to_work_date(date, &records, &DayBorder::MIDNIGHT);
+/// assert_eq!(out.punches().len(), 2);
+/// assert_eq!(out.disposition(1), Some(Disposition::NotFirstOrLast));
+/// // The sync log's rows, built from the records.
+/// let rows: Vec<_> = out.ignored().collect();
+/// assert_eq!(rows[0].source.to_string(), "senselink:2");
+/// assert_eq!(rows[0].reason, IgnoreReason::NotFirstOrLast);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleOutput<'a, R> {
+    records: &'a [R],
+    punches: Vec<Punch>,
+    slots: Vec<Slot>,
+    /// `(record, kept)` for every [`Slot::Duplicate`], by record.
+    duplicates: Vec<(usize, usize)>,
+}
+
+impl<'a, R> RuleOutput<'a, R> {
+    /// An output where every record is `initial` so far.
+    pub(crate) fn new(records: &'a [R], initial: Slot) -> Self {
+        RuleOutput {
+            records,
+            punches: Vec::new(),
+            slots: vec![initial; records.len()],
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// Marks record `index` (a position in the input).
+    pub(crate) fn set(&mut self, index: usize, slot: Slot) {
+        if let Some(s) = self.slots.get_mut(index) {
+            *s = slot;
+        }
+    }
+
+    /// Marks record `index` as a duplicate of record `kept`.
+    pub(crate) fn set_duplicate(&mut self, index: usize, kept: usize) {
+        self.set(index, Slot::Duplicate);
+        self.duplicates.push((index, kept));
+    }
+
+    /// Record `index` became `punch`.
+    pub(crate) fn push_punch(&mut self, index: usize, punch: Punch) {
+        self.set(index, Slot::Punched);
+        self.punches.push(punch);
+    }
+
+    pub(crate) fn slots_mut(&mut self) -> &mut [Slot] {
+        &mut self.slots
+    }
+
+    pub(crate) fn punches_mut(&mut self) -> &mut Vec<Punch> {
+        &mut self.punches
+    }
+
+    /// Puts the duplicates in record order (after a rule is done).
+    pub(crate) fn finish(mut self) -> Self {
+        if !self.duplicates.is_sorted() {
+            self.duplicates.sort_unstable();
+        }
+        self
+    }
+
+    /// The records the rule read.
+    pub fn records(&self) -> &'a [R] {
+        self.records
+    }
+
+    /// The punches wanted in KOT, ordered by employee code, then time; see
+    /// each rule for the order of punches at the same instant.
+    pub fn punches(&self) -> &[Punch] {
+        &self.punches
+    }
+
+    /// How many records did not become a punch.
+    pub fn ignored_count(&self) -> usize {
+        self.slots.len() - self.punches.len()
+    }
+
+    /// What became of the record at `index` in the input (`None` past the
+    /// end).
+    pub fn disposition(&self, index: usize) -> Option<Disposition> {
+        let slot = *self.slots.get(index)?;
+        Some(self.expand(index, slot))
+    }
+
+    /// Every record with its disposition, in input order.
+    pub fn dispositions(&self) -> impl ExactSizeIterator<Item = (&'a R, Disposition)> + '_ {
+        self.records
+            .iter()
+            .zip(&self.slots)
+            .enumerate()
+            .map(|(index, (record, &slot))| (record, self.expand(index, slot)))
+    }
+
+    fn expand(&self, index: usize, slot: Slot) -> Disposition {
+        match slot {
+            Slot::Punched => Disposition::Punched,
+            Slot::NotFirstOrLast => Disposition::NotFirstOrLast,
+            Slot::ClockOutNotSynced => Disposition::ClockOutNotSynced,
+            Slot::NotSynced => Disposition::NotSynced,
+            Slot::Duplicate => {
+                let kept = self
+                    .duplicates
+                    .binary_search_by_key(&index, |&(record, _)| record)
+                    .ok()
+                    .and_then(|at| self.duplicates.get(at))
+                    .map_or(index, |&(_, kept)| kept);
+                Disposition::Duplicate { kept }
+            }
+            Slot::OutsideWindow => Disposition::OutsideWindow,
+            Slot::NotACommand => Disposition::NotACommand,
+            Slot::NotEnabled => Disposition::NotEnabled,
+        }
+    }
+}
+
+impl<'a, R: RuleRecord> RuleOutput<'a, R> {
+    /// The records that did not become a punch, as sync-log rows, in input
+    /// order. Built on demand from the records.
+    pub fn ignored(&self) -> impl Iterator<Item = Ignored> + '_ {
+        self.dispositions().filter_map(|(record, disposition)| {
+            let reason = match disposition {
+                Disposition::Punched => return None,
+                Disposition::NotFirstOrLast => IgnoreReason::NotFirstOrLast,
+                Disposition::ClockOutNotSynced => IgnoreReason::ClockOutNotSynced,
+                Disposition::NotSynced => IgnoreReason::NotSynced {
+                    name: record.status_name().to_owned(),
+                },
+                Disposition::Duplicate { kept } => IgnoreReason::Duplicate {
+                    kept: self
+                        .records
+                        .get(kept)
+                        .map_or_else(|| record.source(), RuleRecord::source),
+                },
+                Disposition::OutsideWindow => IgnoreReason::OutsideWindow,
+                Disposition::NotACommand => IgnoreReason::NotACommand,
+                Disposition::NotEnabled => IgnoreReason::NotEnabled,
+            };
+            Some(Ignored {
+                source: record.source(),
+                employee: record.employee().clone(),
+                reason,
+            })
+        })
+    }
+
+    /// The punches and the sync-log rows of the ignored records (in input
+    /// order): what a source hands the engine.
+    pub fn into_parts(self) -> (Vec<Punch>, Vec<Ignored>) {
+        let mut ignored = Vec::with_capacity(self.ignored_count());
+        ignored.extend(self.ignored());
+        (self.punches, ignored)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! The rows of an output, for tests to compare with plain references.
+
+    use super::*;
+
+    /// Punches in the rule's order; ignored rows by source, employee, then
+    /// reason.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub(crate) struct Rows {
+        pub(crate) punches: Vec<Punch>,
+        pub(crate) ignored: Vec<Ignored>,
+    }
+
+    impl Rows {
+        pub(crate) fn sorted(mut self) -> Self {
+            self.ignored.sort_by(|a, b| {
+                (&a.source, &a.employee, &a.reason).cmp(&(&b.source, &b.employee, &b.reason))
+            });
+            self
+        }
+    }
+
+    impl<R: RuleRecord> RuleOutput<'_, R> {
+        /// The rows, after checking that the dispositions and the punches
+        /// agree: each punched record is exactly one punch.
+        pub(crate) fn rows(&self) -> Rows {
+            let mut punched: Vec<SourceRef> = self
+                .dispositions()
+                .filter(|(_, d)| *d == Disposition::Punched)
+                .map(|(r, _)| r.source())
+                .collect();
+            let mut sources: Vec<SourceRef> =
+                self.punches().iter().map(|p| p.source.clone()).collect();
+            punched.sort();
+            sources.sort();
+            assert_eq!(punched, sources, "punched records and punches disagree");
+            assert_eq!(self.dispositions().len(), self.records().len());
+            Rows {
+                punches: self.punches().to_vec(),
+                ignored: self.ignored().collect(),
+            }
+            .sorted()
+        }
     }
 }

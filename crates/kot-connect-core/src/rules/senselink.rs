@@ -11,7 +11,7 @@
 //! - [`TargetDay`]: 「前日」 or 「当日」: which work date a scheduled run
 //!   syncs (e.g. daily at 3:00 for the previous day, daily at 23:00 for the
 //!   same day). Recognitions of other work dates are ignored as
-//!   [`IgnoreReason::OutsideWindow`].
+//!   [`IgnoreReason::OutsideWindow`](super::IgnoreReason::OutsideWindow).
 //!
 //! Work dates are the JST date under each employee's day border
 //! ([`DayBorders`]). Recognitions at the same instant are ordered by record
@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use compact_str::ToCompactString;
 
-use super::grouping::Grouped;
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use super::grouping::{BLOCK, Instant, Interner, SECONDS_PER_DAY, WorkDay, day_number_of};
+use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -67,9 +67,15 @@ impl Recognition {
         let at = jst().timestamp_opt(sign_time, 0).single()?;
         Some(Recognition::new(id, employee, at))
     }
+}
 
+impl RuleRecord for Recognition {
     fn source(&self) -> SourceRef {
         source_of(self.id)
+    }
+
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
     }
 }
 
@@ -106,73 +112,159 @@ impl SenseLinkRule {
 
     /// A scheduled run on `run_date` (JST): syncs the work date
     /// [`TargetDay::work_date`] gives.
-    pub fn apply(
+    pub fn apply<'a>(
         &self,
         run_date: NaiveDate,
-        records: &[Recognition],
+        records: &'a [Recognition],
         borders: &(impl DayBorders + ?Sized),
-    ) -> RuleOutput {
+    ) -> RuleOutput<'a, Recognition> {
         self.apply_to_work_date(self.target_day.work_date(run_date), records, borders)
     }
 
     /// A manual run for `work_date` (the manual's 「日付」 field).
-    pub fn apply_to_work_date(
+    ///
+    /// One pass over the records, in any order: each employee's first and
+    /// last recognition of `work_date` are kept as they go by (instant,
+    /// then record id, then input position). Punches are ordered by
+    /// employee code, then time (the 出勤 first when both share an instant).
+    pub fn apply_to_work_date<'a>(
         &self,
         work_date: NaiveDate,
-        records: &[Recognition],
+        records: &'a [Recognition],
         borders: &(impl DayBorders + ?Sized),
-    ) -> RuleOutput {
-        // The payload is the record id: ignored records are built from the
-        // grouping alone, and only punches read the record again.
-        let grouped = Grouped::new(
-            records,
-            |r| &r.employee,
-            |r| &r.at,
-            |r| r.id,
-            |a, b| a.id.cmp(&b.id),
-        );
-        let mut out = RuleOutput {
-            punches: Vec::new(),
-            ignored: Vec::with_capacity(records.len()),
-        };
-        let ignore = |id: i64, employee: &EmployeeCode, reason| Ignored {
-            source: source_of(id),
-            employee: employee.clone(),
-            reason,
-        };
-        grouped.for_each_work_day(
-            |r| &r.at,
-            borders,
-            |employee, date, day| {
-                if date != work_date {
-                    out.ignored.extend(
-                        day.payloads()
-                            .map(|id| ignore(id, employee, IgnoreReason::OutsideWindow)),
-                    );
-                    return;
-                }
-                let last = day.len() - 1;
-                for (i, id) in day.payloads().enumerate() {
-                    let kind = match (i, self.mode) {
-                        (0, _) => Ok(PunchKind::ClockIn),
-                        (i, SenseLinkMode::ClockInAndOut) if i == last => Ok(PunchKind::ClockOut),
-                        (i, SenseLinkMode::ClockInOnly) if i == last => {
-                            Err(IgnoreReason::ClockOutNotSynced)
-                        }
-                        _ => Err(IgnoreReason::NotFirstOrLast),
-                    };
-                    match kind {
-                        Ok(kind) => out.punches.push(punch(day.record(i), employee, kind, date)),
-                        Err(reason) => out.ignored.push(ignore(id, employee, reason)),
+    ) -> RuleOutput<'a, Recognition> {
+        let target = day_number_of(work_date);
+        let mut out = RuleOutput::new(records, Slot::NotFirstOrLast);
+        let mut interner: Interner<'a, Day> = Interner::new();
+        // The work day of each employee with a border on a fraction of a
+        // second (rare), by dense index.
+        let mut fractional: Vec<(usize, WorkDay)> = Vec::new();
+        let mut dense_of_block = Vec::with_capacity(BLOCK);
+        let blocks = records.chunks(BLOCK).zip(out.slots_mut().chunks_mut(BLOCK));
+        for (block, (records_of_block, slots)) in blocks.enumerate() {
+            interner.dense_of_block(
+                records_of_block.iter().map(|r| &r.employee),
+                &mut dense_of_block,
+                |dense, code| {
+                    let work_day = WorkDay::of(borders.border_for(code));
+                    if !work_day.is_whole_second() {
+                        fractional.push((dense, work_day));
                     }
+                    Day::new(work_day.start_secs(work_date), work_day.is_whole_second())
+                },
+            );
+            let first_index = block * BLOCK;
+            for (offset, ((r, slot), &dense)) in records_of_block
+                .iter()
+                .zip(slots.iter_mut())
+                .zip(&dense_of_block)
+                .enumerate()
+            {
+                let index = first_index + offset;
+                let Some(day) = interner.state_mut(dense) else {
+                    continue;
+                };
+                let at = Instant::of(&r.at);
+                let Some(since) = at.secs.checked_sub(day.start) else {
+                    *slot = Slot::OutsideWindow;
+                    continue;
+                };
+                let on = if day.whole_second {
+                    (0..SECONDS_PER_DAY).contains(&since)
+                } else {
+                    // Pushed in dense order.
+                    fractional
+                        .binary_search_by_key(&dense, |&(d, _)| d)
+                        .ok()
+                        .and_then(|at| fractional.get(at))
+                        .is_some_and(|(_, work_day)| {
+                            work_day.day_number(at.secs, || &r.at) == target
+                        })
+                };
+                let Some(since) = u64::try_from(since).ok().filter(|_| on) else {
+                    *slot = Slot::OutsideWindow;
+                    continue;
+                };
+                // Nanoseconds (up to 1,999,999,999 in a leap second) fit in
+                // 31 bits, and a day's seconds in the rest.
+                let time = (since << 31) | u64::from(at.nanos);
+                let id = |index: usize| records.get(index).map(|r| r.id);
+                // The ids are read only on a tie.
+                let before = |time_a: u64, a: usize, time_b: u64, b: usize| {
+                    time_a
+                        .cmp(&time_b)
+                        .then_with(|| (id(a), a).cmp(&(id(b), b)))
+                        .is_lt()
+                };
+                if day.first == Day::NONE || before(time, index, day.first_time, day.first) {
+                    day.first = index;
+                    day.first_time = time;
                 }
-            },
-        );
-        out
+                if day.last == Day::NONE || before(day.last_time, day.last, time, index) {
+                    day.last = index;
+                    day.last_time = time;
+                }
+            }
+        }
+
+        out.punches_mut().reserve(2 * interner.len());
+        for dense in interner.by_code() {
+            let Some((code, day)) = interner.get(dense) else {
+                continue;
+            };
+            let Some(first) = records.get(day.first) else {
+                continue;
+            };
+            out.push_punch(day.first, punch(first, code, PunchKind::ClockIn, work_date));
+            let last = day.last;
+            match (records.get(last), self.mode) {
+                (Some(r), SenseLinkMode::ClockInAndOut) if last != day.first => {
+                    out.push_punch(last, punch(r, code, PunchKind::ClockOut, work_date));
+                }
+                (Some(_), SenseLinkMode::ClockInOnly) if last != day.first => {
+                    out.set(last, Slot::ClockOutNotSynced);
+                }
+                _ => {}
+            }
+        }
+        out.finish()
     }
 }
 
-/// `employee` is `r.employee` (the grouping's copy, already in cache).
+/// One employee's target work date: its first and last recognition so far
+/// (input positions, [`Day::NONE`] before the first), with their times
+/// since the day's start (seconds in the high bits, nanoseconds in the low
+/// 31). Equal times are ordered by record id (read from the records), then
+/// input position.
+struct Day {
+    /// The epoch second the target date starts in (its border's whole
+    /// second).
+    start: i64,
+    first_time: u64,
+    last_time: u64,
+    first: usize,
+    last: usize,
+    /// Whether the border is on a whole second (else the employee's work
+    /// day is in the rule's `fractional` list).
+    whole_second: bool,
+}
+
+impl Day {
+    const NONE: usize = usize::MAX;
+
+    fn new(start: i64, whole_second: bool) -> Self {
+        Day {
+            start,
+            first_time: 0,
+            last_time: 0,
+            first: Self::NONE,
+            last: Self::NONE,
+            whole_second,
+        }
+    }
+}
+
+/// `employee` is `r.employee` (the interner's copy, already in cache).
 fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: NaiveDate) -> Punch {
     Punch {
         employee: employee.clone(),
@@ -188,6 +280,10 @@ fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: N
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::DayBorder;
     use proptest::prelude::*;
 
@@ -201,7 +297,7 @@ mod tests {
 
     type Summary = (Vec<(String, &'static str, String)>, Vec<(String, String)>);
 
-    fn summary(out: &RuleOutput) -> Summary {
+    fn summary(out: &Rows) -> Summary {
         (
             out.punches
                 .iter()
@@ -233,7 +329,9 @@ mod tests {
     fn clock_in_and_out_takes_first_and_last_of_the_day() {
         let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, TargetDay::PreviousDay);
         // Run on the 3rd at 3:00, 前日: the 2nd.
-        let out = rule.apply(date(3), &day_of_2022(), &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply(date(3), &day_of_2022(), &DayBorder::MIDNIGHT)
+            .rows();
         let (punches, ignored) = summary(&out);
         assert_eq!(
             punches,
@@ -260,7 +358,9 @@ mod tests {
     fn clock_in_only_never_sends_the_clock_out() {
         let rule = SenseLinkRule::new(SenseLinkMode::ClockInOnly, TargetDay::SameDay);
         // Run on the 2nd at 23:00, 当日.
-        let out = rule.apply(date(2), &day_of_2022(), &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply(date(2), &day_of_2022(), &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
         assert_eq!(out.punches[0].source.record_id, "1");
@@ -276,11 +376,13 @@ mod tests {
     #[test]
     fn a_single_recognition_is_only_the_clock_in() {
         let rule = SenseLinkRule::default();
-        let out = rule.apply_to_work_date(
-            date(2),
-            &[Recognition::new(9, "2021", at(2, 9, 0))],
-            &DayBorder::MIDNIGHT,
-        );
+        let out = rule
+            .apply_to_work_date(
+                date(2),
+                &[Recognition::new(9, "2021", at(2, 9, 0))],
+                &DayBorder::MIDNIGHT,
+            )
+            .rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
         assert!(out.ignored.is_empty());
@@ -295,7 +397,7 @@ mod tests {
         ];
         for (target, kept) in [(TargetDay::PreviousDay, "2"), (TargetDay::SameDay, "3")] {
             let rule = SenseLinkRule::new(SenseLinkMode::ClockInAndOut, target);
-            let out = rule.apply(date(3), &records, &DayBorder::MIDNIGHT);
+            let out = rule.apply(date(3), &records, &DayBorder::MIDNIGHT).rows();
             assert_eq!(out.punches.len(), 1, "{target:?}");
             assert_eq!(out.punches[0].source.record_id, kept);
             assert_eq!(out.ignored.len(), 2);
@@ -319,8 +421,9 @@ mod tests {
             Recognition::new(10, "1", at(2, 9, 0)),
             Recognition::new(30, "1", at(2, 9, 0)),
         ];
-        let out =
-            SenseLinkRule::default().apply_to_work_date(date(2), &records, &DayBorder::MIDNIGHT);
+        let out = SenseLinkRule::default()
+            .apply_to_work_date(date(2), &records, &DayBorder::MIDNIGHT)
+            .rows();
         assert_eq!(out.punches[0].source.record_id, "10");
         assert_eq!(out.punches[1].source.record_id, "30");
         assert_eq!(out.ignored[0].source.record_id, "20");
@@ -345,7 +448,7 @@ mod tests {
         ];
         let rule = SenseLinkRule::default();
         // With a 05:00 border, 23:59, 00:00 and 04:59 belong to the 2nd.
-        let out = rule.apply_to_work_date(date(2), &records, &five);
+        let out = rule.apply_to_work_date(date(2), &records, &five).rows();
         let (punches, _) = summary(&out);
         assert_eq!(
             punches,
@@ -355,11 +458,13 @@ mod tests {
             ]
         );
         assert_eq!(out.ignored.len(), 2);
-        let out = rule.apply_to_work_date(date(3), &records, &five);
+        let out = rule.apply_to_work_date(date(3), &records, &five).rows();
         assert_eq!(out.punches.len(), 1);
         assert_eq!(out.punches[0].source.record_id, "4");
         // At midnight, 00:00 starts the 3rd.
-        let out = rule.apply_to_work_date(date(3), &records, &DayBorder::MIDNIGHT);
+        let out = rule
+            .apply_to_work_date(date(3), &records, &DayBorder::MIDNIGHT)
+            .rows();
         let ids: Vec<_> = out
             .punches
             .iter()
@@ -395,7 +500,7 @@ mod tests {
         ) {
             let border = DayBorder::new(chrono::NaiveTime::from_hms_opt(border_hour, 0, 0).unwrap());
             let mode = if clock_in_only { SenseLinkMode::ClockInOnly } else { SenseLinkMode::ClockInAndOut };
-            let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border);
+            let out = SenseLinkRule::new(mode, TargetDay::SameDay).apply(date(day), &records, &border).rows();
             let mut seen: Vec<String> = out.punches.iter().map(|p| p.source.record_id.to_string())
                 .chain(out.ignored.iter().map(|i| i.source.record_id.to_string()))
                 .collect();
@@ -424,8 +529,8 @@ mod tests {
             let five: DayBorder = "05:00".parse().unwrap();
             let rule = SenseLinkRule::default();
             prop_assert_eq!(
-                rule.apply_to_work_date(date(2), &records, &five),
-                rule.apply_to_work_date(date(2), &shuffled, &five)
+                rule.apply_to_work_date(date(2), &records, &five).rows(),
+                rule.apply_to_work_date(date(2), &shuffled, &five).rows()
             );
         }
     }

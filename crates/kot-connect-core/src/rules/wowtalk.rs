@@ -5,7 +5,7 @@
 //! 出勤, 退勤, 休憩開始, 休憩終了 and English aliases) becomes a punch at the
 //! time it was sent, on the work date of the member's division
 //! ([`DayBorders`]). Every other message is ignored with
-//! [`IgnoreReason::NotACommand`]. The command words live in one place, the
+//! [`Disposition::NotACommand`](super::Disposition::NotACommand). The command words live in one place, the
 //! WowTalk crate, so the bot's reply and the punch can never disagree.
 //!
 //! ```
@@ -20,20 +20,21 @@
 //!     sent_at,
 //!     command: Some(PunchKind::ClockIn),
 //! };
-//! let out = apply(&[message], &DayBorder::MIDNIGHT);
-//! assert_eq!(out.punches[0].kind, PunchKind::ClockIn);
+//! let messages = [message];
+//! let out = apply(&messages, &DayBorder::MIDNIGHT);
+//! assert_eq!(out.punches()[0].kind, PunchKind::ClockIn);
 //! ```
 //!
 //! WowTalk's bot message format is not public (see the crate's
 //! `## Provisional` section): this module takes a plain [`ChatMessage`] that
 //! the WowTalk client fills in.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::{DayBorders, IgnoreReason, Ignored, RuleOutput};
+use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -55,24 +56,38 @@ pub struct ChatMessage {
 impl ChatMessage {
     /// This message's reference in the ledger: `wowtalk:<message_id>`.
     pub fn source(&self) -> SourceRef {
-        SourceRef::new(SourceSystem::WowTalk, self.message_id.clone())
+        SourceRef::new(SourceSystem::WowTalk, self.message_id.as_str())
+    }
+}
+
+impl RuleRecord for ChatMessage {
+    fn source(&self) -> SourceRef {
+        ChatMessage::source(self)
+    }
+
+    fn employee(&self) -> &EmployeeCode {
+        &self.employee
     }
 }
 
 /// Turns received chat messages into punches.
 ///
 /// Every message is accounted for exactly once: as a punch (its
-/// [`Punch::source`] is `wowtalk:<message_id>`) or in
-/// [`RuleOutput::ignored`]: a message id delivered twice is kept once (the
-/// earliest copy, then the smallest fields, whatever the input order) and
-/// the other copies are [`IgnoreReason::Duplicate`]; a text that is not a
-/// command is [`IgnoreReason::NotACommand`].
+/// [`Punch::source`] is `wowtalk:<message_id>`) or as a [`Disposition`](super::Disposition): a
+/// message id delivered twice is kept once (the earliest copy, then the
+/// smallest fields, whatever the input order) and the other copies are
+/// [`Disposition::Duplicate`](super::Disposition::Duplicate); a text that is not a command is
+/// [`Disposition::NotACommand`](super::Disposition::NotACommand).
 ///
-/// Punches are ordered by employee, time, then source; ignored messages by
-/// source, then employee. The result does not depend on input order.
-pub fn apply(messages: &[ChatMessage], borders: &impl DayBorders) -> RuleOutput {
-    let mut sorted: Vec<&ChatMessage> = messages.iter().collect();
-    sorted.sort_by(|a, b| {
+/// Punches are ordered by employee, time, then source. Apart from which
+/// copy of a message is kept, the result does not depend on input order.
+pub fn apply<'a>(
+    messages: &'a [ChatMessage],
+    borders: &(impl DayBorders + ?Sized),
+) -> RuleOutput<'a, ChatMessage> {
+    let mut sorted: Vec<usize> = (0..messages.len()).collect();
+    sorted.sort_by(|&a, &b| {
+        let (a, b) = (&messages[a], &messages[b]);
         a.message_id
             .cmp(&b.message_id)
             .then(a.sent_at.cmp(&b.sent_at))
@@ -80,43 +95,49 @@ pub fn apply(messages: &[ChatMessage], borders: &impl DayBorders) -> RuleOutput 
             .then_with(|| a.command.cmp(&b.command))
     });
 
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut out = RuleOutput::default();
-    for message in sorted {
-        let source = message.source();
-        let outcome = if !seen.insert(message.message_id.as_str()) {
-            Err(IgnoreReason::Duplicate {
-                kept: source.clone(),
-            })
-        } else {
-            message.command.ok_or(IgnoreReason::NotACommand)
-        };
-        match outcome {
-            Ok(kind) => out.punches.push(Punch {
-                employee: message.employee.clone(),
-                key: None,
-                kind,
-                at: message.sent_at.with_timezone(&jst()),
-                work_date: borders
-                    .border_for(&message.employee)
-                    .work_date(&message.sent_at),
-                source,
-                location: None,
-            }),
-            Err(reason) => out.ignored.push(Ignored {
-                source,
-                employee: message.employee.clone(),
-                reason,
-            }),
+    let mut kept: HashMap<&str, usize> = HashMap::new();
+    let mut out = RuleOutput::new(messages, Slot::NotACommand);
+    let mut punches = Vec::new();
+    for index in sorted {
+        let message = &messages[index];
+        let first = *kept.entry(message.message_id.as_str()).or_insert(index);
+        if first != index {
+            out.set_duplicate(index, first);
+            continue;
+        }
+        if let Some(kind) = message.command {
+            punches.push((
+                index,
+                Punch {
+                    employee: message.employee.clone(),
+                    key: None,
+                    kind,
+                    at: message.sent_at.with_timezone(&jst()),
+                    work_date: borders
+                        .border_for(&message.employee)
+                        .work_date(&message.sent_at),
+                    source: message.source(),
+                    location: None,
+                },
+            ));
         }
     }
-    out.sort();
-    out
+    punches.sort_by(|(_, a), (_, b)| {
+        (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source))
+    });
+    for (index, punch) in punches {
+        out.push_punch(index, punch);
+    }
+    out.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::rules::testing::Rows;
+    #[allow(unused_imports)]
+    use crate::rules::{IgnoreReason, Ignored};
     use crate::time::DayBorder;
     use chrono::{NaiveDate, NaiveTime, TimeDelta, TimeZone};
     use proptest::prelude::*;
@@ -140,7 +161,7 @@ mod tests {
                 command: None,
             },
         ];
-        let out = apply(&messages, &border);
+        let out = apply(&messages, &border).rows();
         assert_eq!(out.punches.len(), 1);
         let punch = &out.punches[0];
         assert_eq!(punch.kind, PunchKind::ClockOut);
@@ -181,7 +202,7 @@ mod tests {
         fn every_message_is_accounted_for_exactly_once(
             messages in prop::collection::vec(arb_message(), 0..30),
         ) {
-            let out = apply(&messages, &DayBorder::MIDNIGHT);
+            let out = apply(&messages, &DayBorder::MIDNIGHT).rows();
             let mut inputs: BTreeMap<String, usize> = BTreeMap::new();
             for m in &messages {
                 *inputs.entry(m.message_id.clone()).or_default() += 1;
@@ -207,9 +228,9 @@ mod tests {
             if !rotated.is_empty() {
                 rotated.rotate_left(messages.len() / 2);
             }
-            let base = apply(&messages, &DayBorder::MIDNIGHT);
-            prop_assert_eq!(&base, &apply(&reversed, &DayBorder::MIDNIGHT));
-            prop_assert_eq!(&base, &apply(&rotated, &DayBorder::MIDNIGHT));
+            let base = apply(&messages, &DayBorder::MIDNIGHT).rows();
+            prop_assert_eq!(&base, &apply(&reversed, &DayBorder::MIDNIGHT).rows());
+            prop_assert_eq!(&base, &apply(&rotated, &DayBorder::MIDNIGHT).rows());
         }
     }
 }

@@ -80,7 +80,7 @@ pub use settings::{
 };
 pub use source::{
     BoxFuture, DEFAULT_LOOKBACK_DAYS, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, LogPage, LogQuery,
-    LogSource, PageCursor, collect_since, lookback_since,
+    LogSource, PageCursor, collect_since, for_each_page_since, lookback_since,
 };
 
 /// The README's quickstart, compiled as a doctest.

@@ -1,6 +1,7 @@
 //! The seam between the log model and the (provisional) wire: a
 //! [`LogSource`] answers one page of logs since a watermark; [`collect_since`]
-//! pages through it and removes relay duplicates.
+//! pages through it and removes relay duplicates, [`for_each_page_since`]
+//! hands each page over as it arrives.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -135,15 +136,40 @@ pub async fn collect_since<S: LogSource + ?Sized>(
     page_size: u32,
     max_pages: u32,
 ) -> Result<Deduped, Error> {
-    let mut query = LogQuery::new(since).page_size(page_size);
     let mut logs = Vec::new();
+    for_each_page_since(source, since, page_size, max_pages, |page| {
+        logs.extend(page);
+    })
+    .await?;
+    Ok(dedupe(logs))
+}
+
+/// Reads every page since `since`, handing each page's logs (relay
+/// duplicates included) to `page` as it arrives, so that a caller keeps
+/// only what it needs of them; returns how many pages were read.
+///
+/// Paging ends on a page without a next cursor.
+///
+/// # Errors
+/// As [`collect_since`]. Pages handed over before an error are not
+/// complete: a caller must not move its watermark on them.
+pub async fn for_each_page_since<S: LogSource + ?Sized>(
+    source: &S,
+    since: DateTime<FixedOffset>,
+    page_size: u32,
+    max_pages: u32,
+    mut page: impl FnMut(Vec<OperationLog>) + Send,
+) -> Result<u32, Error> {
+    let mut query = LogQuery::new(since).page_size(page_size);
     let mut seen = HashSet::new();
     let mut pages = 0u32;
     loop {
-        let page = source.logs_page(&query).await?;
+        let answer = source.logs_page(&query).await?;
         pages += 1;
-        logs.extend(page.logs);
-        let Some(next) = page.next else { break };
+        page(answer.logs);
+        let Some(next) = answer.next else {
+            return Ok(pages);
+        };
         let reason = if !seen.insert(next.clone()) || query.cursor.as_ref() == Some(&next) {
             Some(format!("the cursor `{next}` came back twice"))
         } else if pages >= max_pages {
@@ -160,7 +186,6 @@ pub async fn collect_since<S: LogSource + ?Sized>(
         }
         query.cursor = Some(next);
     }
-    Ok(dedupe(logs))
 }
 
 /// The watermark of a sync that looks back `days` days: midnight JST at the

@@ -8,7 +8,9 @@ use chrono::TimeZone;
 use common::{ADMIN, SECRET, builder, client, fixture, server};
 use malion_api::api::WireConfig;
 use malion_api::models::{LogEvent, datetime::jst};
-use malion_api::{Client, Error, LogQuery, LogSource, PageCursor, collect_since};
+use malion_api::{
+    Client, Error, LogQuery, LogSource, PageCursor, collect_since, for_each_page_since,
+};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -324,6 +326,29 @@ async fn the_trait_object_and_collect_since_work_over_the_client() {
     let source: std::sync::Arc<dyn LogSource> = std::sync::Arc::new(client(&server));
     let out = collect_since(&source, since(), 500, 10).await.unwrap();
     assert_eq!(out.logs.len(), 5);
+}
+
+#[tokio::test]
+async fn pages_are_handed_over_one_by_one_as_sent() {
+    let server = server().await;
+    mount_two_pages(&server).await;
+    let source = client(&server);
+    let mut sizes = Vec::new();
+    let mut logs = Vec::new();
+    let pages = for_each_page_since(&source, since(), 500, 10, |page| {
+        sizes.push(page.len());
+        logs.extend(page);
+    })
+    .await
+    .unwrap();
+    assert_eq!(pages, 2);
+    assert_eq!(sizes.len(), 2);
+    assert_eq!(sizes.iter().sum::<usize>(), logs.len());
+    // Relay duplicates included: the five logs collect_since gives, and
+    // their copies.
+    let deduped = malion_api::models::dedupe(logs);
+    assert_eq!(deduped.logs.len(), 5);
+    assert!(!deduped.duplicates.is_empty());
 }
 
 fn assert_no_secret(err: &Error) {

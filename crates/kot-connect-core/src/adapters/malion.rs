@@ -45,11 +45,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
+use malion_api::LogSource;
 use malion_api::models::{LogEvent, OperationLog};
-use malion_api::{BoxFuture, LogPage, LogQuery, LogSource};
 
 use super::support::{Described, split_matches, work_date_span};
-use crate::engine::{Collected, Progress, Source, SourceContext, SourceError, Stage};
+use crate::engine::{Collected, Source, SourceContext, SourceError, Stage};
 use crate::matching::{LinkTable, Matcher};
 use crate::punch::{PunchKind, SourceRef, SourceSystem};
 use crate::rules::malion::{MaLionPolicy, MaLionRule, PcEvent, PcLog};
@@ -146,28 +146,6 @@ impl Described for OperationLog {
     }
 }
 
-/// A [`LogSource`] that reports each page's logs as fetch progress.
-struct Counted<'a> {
-    inner: &'a dyn LogSource,
-    progress: &'a dyn Progress,
-}
-
-impl LogSource for Counted<'_> {
-    fn logs_page<'b>(
-        &'b self,
-        query: &'b LogQuery,
-    ) -> BoxFuture<'b, Result<LogPage, malion_api::Error>> {
-        Box::pin(async move {
-            let page = self.inner.logs_page(query).await?;
-            self.progress.advance(
-                Stage::Fetch,
-                u64::try_from(page.logs.len()).unwrap_or(u64::MAX),
-            );
-            Ok(page)
-        })
-    }
-}
-
 #[async_trait::async_trait]
 impl Source for MaLionSource {
     fn connector(&self) -> &str {
@@ -181,19 +159,32 @@ impl Source for MaLionSource {
     async fn collect(&self, ctx: &SourceContext<'_>) -> Result<Collected, SourceError> {
         let since = malion_api::lookback_since(ctx.now, self.lookback_days);
         ctx.progress.begin(Stage::Fetch, None);
-        let counted = Counted {
-            inner: self.logs.as_ref(),
-            progress: ctx.progress,
-        };
-        let deduped = malion_api::collect_since(
-            &counted,
+        // Page by page: each log keeps what the rule, the matching and the
+        // failure rows read; what the relay added beyond the known fields
+        // (`extra`) is dropped as the page arrives, so a run holds the
+        // lookback's compact logs, never the raw pages.
+        let mut logs: Vec<OperationLog> = Vec::new();
+        malion_api::for_each_page_since(
+            self.logs.as_ref(),
             since,
             self.page_size,
             malion_api::DEFAULT_MAX_PAGES,
+            |page| {
+                ctx.progress
+                    .advance(Stage::Fetch, u64::try_from(page.len()).unwrap_or(u64::MAX));
+                logs.extend(page.into_iter().map(|mut log| {
+                    log.extra = Default::default();
+                    log
+                }));
+            },
         )
         .await
         .map_err(|e| SourceError::new(SourceSystem::MaLion.as_str(), e))?;
         ctx.progress.end(Stage::Fetch);
+        // Relay copies stay (the rule reports each as a duplicate of the
+        // copy stored first), in `dedupe`'s order: kept copies, then the
+        // others.
+        let deduped = malion_api::models::dedupe(logs);
         let mut logs = deduped.logs;
         logs.extend(deduped.duplicates);
         let fetched = logs.len();

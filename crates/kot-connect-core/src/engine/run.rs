@@ -398,8 +398,8 @@ impl KotView {
 /// What the early hand-over ([`SourceContext::early`]) gave and became.
 #[derive(Default)]
 struct Early {
-    /// Every punch handed over, as the source made it.
-    handed: Vec<Punch>,
+    /// The records of every punch handed over.
+    handed: Vec<SourceRef>,
     /// Those whose employee could not be resolved.
     unresolved: Vec<Unresolved>,
     /// The others, planned batch by batch.
@@ -697,10 +697,7 @@ impl Engine {
         acc.failures.append(&mut collected.failures);
 
         // Resumption sees every punch of the run, early ones included.
-        let rest = collected.punches.len();
-        collected.punches.append(&mut early.handed);
-        let taken = self.take_up(source, &collected, acc)?;
-        collected.punches.truncate(rest);
+        let taken = self.take_up(source, &collected, &early.handed, acc)?;
         let mut punches = std::mem::take(&mut collected.punches);
         punches.extend(taken.resumed);
         let superseded = directory.resolve_all(taken.superseded).resolved;
@@ -826,7 +823,7 @@ impl Engine {
                 began = true;
                 self.progress.begin(Stage::Post, None);
             }
-            handed.extend(batch.iter().cloned());
+            handed.extend(batch.iter().map(|p| p.source.clone()));
             let resolution = directory.resolve_all(batch);
             unresolved.extend(resolution.failed);
             if let Some(range) = kot.range {
@@ -1048,14 +1045,19 @@ impl Engine {
         &self,
         source: &dyn Source,
         collected: &Collected,
+        handed_early: &[SourceRef],
         acc: &mut Acc,
     ) -> Result<TakenUp, EngineError> {
         let mut taken = TakenUp::default();
         let Some(system) = source.system() else {
             return Ok(taken);
         };
-        let collected_refs: HashSet<&SourceRef> =
-            collected.punches.iter().map(|p| &p.source).collect();
+        let collected_refs: HashSet<&SourceRef> = collected
+            .punches
+            .iter()
+            .map(|p| &p.source)
+            .chain(handed_early)
+            .collect();
         let today = self.now().date_naive();
         let oldest = today
             .checked_sub_days(Days::new(u64::from(self.resume_days)))

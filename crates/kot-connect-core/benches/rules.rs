@@ -32,7 +32,7 @@ use std::hint::black_box;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kot_connect_core::rules::BorderMap;
+use kot_connect_core::rules::{BorderMap, RuleBuffers};
 use kot_connect_core::rules::cyzen::{CyzenRule, StatusPress, StatusType};
 use kot_connect_core::rules::malion::{MaLionRule, PcEvent, PcLog};
 use kot_connect_core::rules::senselink::{Recognition, SenseLinkRule};
@@ -333,6 +333,19 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     drop(out);
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
+    });
+    let mut buffers = Some(RuleBuffers::default());
+    group.bench_function("cyzen_reused", |b| {
+        b.iter(|| {
+            let out = rule.apply_reusing(
+                black_box(&presses),
+                &borders,
+                buffers.take().unwrap_or_default(),
+            );
+            let punches = out.punches().len();
+            buffers = Some(out.into_buffers());
+            punches
+        })
     });
     group.finish();
 }

@@ -32,10 +32,10 @@ use std::hint::black_box;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kot_connect_core::rules::{BorderMap, RuleBuffers};
 use kot_connect_core::rules::cyzen::{CyzenRule, StatusPress, StatusType};
 use kot_connect_core::rules::malion::{MaLionRule, PcEvent, PcLog};
 use kot_connect_core::rules::senselink::{Recognition, SenseLinkRule};
+use kot_connect_core::rules::{BorderMap, RuleBuffers};
 use kot_connect_core::{DayBorder, EmployeeCode};
 
 const EMPLOYEES: usize = 25_000;

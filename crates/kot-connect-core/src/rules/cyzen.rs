@@ -369,15 +369,18 @@ impl CyzenRule {
                 // The placeholder owns no memory (its strings are empty
                 // and inline), so it is forgotten rather than dropped:
                 // dropping would read each place before writing it.
-                std::mem::forget(std::mem::replace(slot, Punch {
-                    employee: press.employee.clone(),
-                    key: None,
-                    kind: p.kind,
-                    at: press.pressed_at.with_timezone(&jst()),
-                    work_date: p.work_date,
-                    source: press.source(),
-                    location: press.location,
-                }));
+                std::mem::forget(std::mem::replace(
+                    slot,
+                    Punch {
+                        employee: press.employee.clone(),
+                        key: None,
+                        kind: p.kind,
+                        at: press.pressed_at.with_timezone(&jst()),
+                        work_date: p.work_date,
+                        source: press.source(),
+                        location: press.location,
+                    },
+                ));
             }
             *place += 1;
         }

@@ -17,7 +17,10 @@
 //! record (every record is accounted for). `senselink_with_log_rows` adds
 //! what an adapter then does for the sync log: building an `Ignored` row
 //! (record id, employee code, reason) for each of the 950,000 ignored
-//! records (`RuleOutput::into_parts`).
+//! records (`RuleOutput::into_parts`). `cyzen` is `CyzenRule::apply`, a
+//! fresh output each iteration; `cyzen_reused` is
+//! `CyzenRule::apply_reusing` with the previous iteration's `RuleBuffers`
+//! (the same output, in memory that is not allocated anew).
 //!
 //! Each benchmark is measured twice: `rules_1m` in wall time (criterion's
 //! default) and `rules_1m_cpu` in the benchmark thread's own CPU time (Linux
@@ -32,10 +35,10 @@ use std::hint::black_box;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kot_connect_core::rules::BorderMap;
 use kot_connect_core::rules::cyzen::{CyzenRule, StatusPress, StatusType};
 use kot_connect_core::rules::malion::{MaLionRule, PcEvent, PcLog};
 use kot_connect_core::rules::senselink::{Recognition, SenseLinkRule};
+use kot_connect_core::rules::{BorderMap, RuleBuffers};
 use kot_connect_core::{DayBorder, EmployeeCode};
 
 const EMPLOYEES: usize = 25_000;
@@ -333,6 +336,19 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     drop(out);
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
+    });
+    let mut buffers = Some(RuleBuffers::default());
+    group.bench_function("cyzen_reused", |b| {
+        b.iter(|| {
+            let out = rule.apply_reusing(
+                black_box(&presses),
+                &borders,
+                buffers.take().unwrap_or_default(),
+            );
+            let punches = out.punches().len();
+            buffers = Some(out.into_buffers());
+            punches
+        })
     });
     group.finish();
 }

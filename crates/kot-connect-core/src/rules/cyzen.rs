@@ -56,8 +56,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use rustc_hash::{FxBuildHasher, FxHasher};
 
-use super::grouping::{BLOCK, Interner, WorkDay, in_code_order};
-use super::{DayBorders, Disposition, RuleOutput, RuleRecord, Slot};
+use super::grouping::{BLOCK, Instant, Interner, WorkDay, run_bounds};
+use super::{DayBorders, Disposition, Pending, RuleBuffers, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -250,30 +250,42 @@ impl CyzenRule {
         presses: &'a [StatusPress],
         borders: &(impl DayBorders + ?Sized),
     ) -> RuleOutput<'a, StatusPress> {
+        self.apply_reusing(presses, borders, RuleBuffers::default())
+    }
+
+    /// [`CyzenRule::apply`] in the memory of an earlier output
+    /// ([`RuleOutput::into_buffers`]), for a caller that applies the rule
+    /// again and again: the punches and the rule's working memory are not
+    /// allocated anew (see [`RuleBuffers`]). The output is the same as
+    /// `apply`'s whatever the buffers held.
+    pub fn apply_reusing<'a>(
+        &self,
+        presses: &'a [StatusPress],
+        borders: &(impl DayBorders + ?Sized),
+        buffers: RuleBuffers,
+    ) -> RuleOutput<'a, StatusPress> {
         struct Employee {
             work_day: WorkDay,
             enabled: bool,
+            /// Whether each of this employee's punches so far came strictly
+            /// after the one before (then their run is already in order).
+            in_order: bool,
+            /// The instant of the last of them.
+            last: Instant,
         }
-        let mut out = RuleOutput::new(presses, Slot::NotSynced);
+        let mut out = RuleOutput::reusing(presses, Slot::NotSynced, buffers);
+        let mut hashes = std::mem::take(&mut out.scratch_mut().words);
+        hashes.clear();
+        hashes.reserve(presses.len());
+        let mut pending = std::mem::take(&mut out.scratch_mut().pending);
+        pending.clear();
+        pending.reserve(presses.len());
 
-        // 1. History ids seen twice.
-        let copies = copies_of_history_ids(presses);
-        for &(copy, kept) in &copies {
-            out.set_duplicate(copy, kept);
-        }
-        let is_copy = |index: usize| {
-            !copies.is_empty()
-                && copies
-                    .binary_search_by_key(&index, |&(copy, _)| copy)
-                    .is_ok()
-        };
-
-        // 2. Each press on its own, in input order; punches are built as
-        //    the presses go by (reading them in order), with their
-        //    employee's dense index.
+        // 1. Each press on its own, in input order (one pass over the
+        //    presses): the hash of its history id, its employee's dense
+        //    index, and for a press that becomes a punch, what the punch
+        //    needs besides the press (24 bytes; no punch is built yet).
         let mut interner: Interner<'a, Employee> = Interner::new();
-        let mut punches: Vec<Punch> = Vec::new();
-        let mut dense_of_punch: Vec<usize> = Vec::new();
         let mut dense_of_block = Vec::with_capacity(BLOCK);
         for (block, block_presses) in presses.chunks(BLOCK).enumerate() {
             interner.dense_of_block(
@@ -282,16 +294,19 @@ impl CyzenRule {
                 |_, code| Employee {
                     work_day: WorkDay::of(borders.border_for(code)),
                     enabled: self.enabled.contains(code),
+                    in_order: true,
+                    last: Instant {
+                        secs: i64::MIN,
+                        nanos: 0,
+                    },
                 },
             );
             for (offset, (press, &dense)) in block_presses.iter().zip(&dense_of_block).enumerate() {
                 let index = block * BLOCK + offset;
+                hashes.push(history_hash(press));
                 let Some(employee) = interner.state_mut(dense) else {
                     continue;
                 };
-                if is_copy(index) {
-                    continue;
-                }
                 if !employee.enabled {
                     out.set(index, Slot::NotEnabled);
                     continue;
@@ -299,68 +314,140 @@ impl CyzenRule {
                 let Some(kind) = punch_kind(&press.status_type, &press.status_name) else {
                     continue;
                 };
-                let day = employee
-                    .work_day
-                    .day_number(press.pressed_at.timestamp(), || &press.pressed_at);
+                let at = Instant::of(&press.pressed_at);
+                // An equal instant is ordered by history id: checked later.
+                employee.in_order &= employee.last < at;
+                employee.last = at;
+                let day = employee.work_day.day_number(at.secs, || &press.pressed_at);
                 out.set(index, Slot::Punched);
-                dense_of_punch.push(dense);
-                punches.push(Punch {
-                    employee: press.employee.clone(),
-                    key: None,
-                    kind,
-                    at: press.pressed_at.with_timezone(&jst()),
+                pending.push(Pending {
+                    index,
+                    dense,
                     work_date: employee.work_day.date(day, || &press.pressed_at),
-                    source: press.source(),
-                    location: press.location,
+                    kind,
                 });
             }
         }
 
-        // 3. The punches by employee code (a stable counting sort by rank),
-        //    then time and source within each employee (already so for
-        //    presses in time order).
-        let bounds = in_code_order(&mut punches, &dense_of_punch, &interner.ranks());
-        drop(dense_of_punch);
+        // 2. History ids seen twice: the copies are duplicates, whatever
+        //    step 1 made of them (their punches are not built).
+        let copies = copies_of_history_ids(presses, &mut hashes);
+        out.scratch_mut().words = hashes;
+        if !copies.is_empty() {
+            for &(copy, kept) in &copies {
+                out.set_duplicate(copy, kept);
+            }
+            pending.retain(|p| {
+                copies
+                    .binary_search_by_key(&p.index, |&(copy, _)| copy)
+                    .is_err()
+            });
+        }
+
+        // 3. Each punch built once, straight into its place in employee
+        //    code order (a stable counting sort: each employee's punches
+        //    in input order). The presses are read in input order; the
+        //    places are written in any order, over placeholders.
+        let by_code = interner.by_code();
+        let mut ranks = vec![0; by_code.len()];
+        for (rank, &dense) in by_code.iter().enumerate() {
+            ranks[dense] = rank;
+        }
+        let bounds = run_bounds(pending.iter().map(|p| p.dense), &ranks);
+        let mut next = bounds.clone();
+        let punches = out.punches_mut();
+        punches.clear();
+        punches.resize(pending.len(), placeholder());
+        for p in &pending {
+            let (Some(press), Some(place)) = (
+                presses.get(p.index),
+                ranks.get(p.dense).and_then(|&rank| next.get_mut(rank)),
+            ) else {
+                continue;
+            };
+            if let Some(slot) = punches.get_mut(*place) {
+                // The placeholder owns no memory (its strings are empty
+                // and inline), so it is forgotten rather than dropped:
+                // dropping would read each place before writing it.
+                std::mem::forget(std::mem::replace(
+                    slot,
+                    Punch {
+                        employee: press.employee.clone(),
+                        key: None,
+                        kind: p.kind,
+                        at: press.pressed_at.with_timezone(&jst()),
+                        work_date: p.work_date,
+                        source: press.source(),
+                        location: press.location,
+                    },
+                ));
+            }
+            *place += 1;
+        }
+        out.scratch_mut().pending = pending;
+        let punches = out.punches_mut();
+
+        // 4. Time and source within each employee: already so for an
+        //    employee whose presses came in time order; the others' runs
+        //    are checked and sorted when needed.
         let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
-        for run in bounds.windows(2) {
+        for (run, &dense) in bounds.windows(2).zip(&by_code) {
+            if interner.get(dense).is_some_and(|(_, e)| e.in_order) {
+                continue;
+            }
             if let Some(run) = punches.get_mut(run[0]..run[1])
                 && !run.is_sorted_by(|a, b| order(a, b).is_le())
             {
                 run.sort_by(order);
             }
         }
-        *out.punches_mut() = punches;
         out.finish()
     }
+}
+
+/// What fills the punches' places before each is written: it owns no heap
+/// memory (empty inline strings, no key), so overwriting it without
+/// dropping it leaks nothing.
+fn placeholder() -> Punch {
+    Punch {
+        employee: EmployeeCode::new(""),
+        key: None,
+        kind: PunchKind::ClockIn,
+        at: DateTime::UNIX_EPOCH.with_timezone(&jst()),
+        work_date: NaiveDate::MIN,
+        source: SourceRef::new(SourceSystem::Cyzen, ""),
+        location: None,
+    }
+}
+
+/// The hash of a press's history id (see [`copies_of_history_ids`]).
+fn history_hash(press: &StatusPress) -> u64 {
+    let mut hasher = FxHasher::default();
+    press.history_id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The copies of history ids seen more than once, as `(copy, kept)` input
 /// positions ordered by copy: the kept one is the first in
 /// [`canonical_order`], then in the input.
 ///
-/// The ids are hashed and the hashes sorted (no table of every id): only
-/// the presses whose hash repeats are compared by id.
-fn copies_of_history_ids(presses: &[StatusPress]) -> Vec<(usize, usize)> {
-    let hash = |press: &StatusPress| {
-        let mut hasher = FxHasher::default();
-        press.history_id.hash(&mut hasher);
-        hasher.finish()
-    };
-    let hashes: Vec<u64> = presses.iter().map(hash).collect();
-    let mut sorted = hashes.clone();
-    sorted.sort_unstable();
-    let repeated: HashSet<u64, FxBuildHasher> = sorted
+/// `hashes` holds [`history_hash`] of every press (it is sorted here): only
+/// the presses whose hash repeats are compared by id (no table of every
+/// id).
+fn copies_of_history_ids(presses: &[StatusPress], hashes: &mut [u64]) -> Vec<(usize, usize)> {
+    let hash = history_hash;
+    hashes.sort_unstable();
+    let repeated: HashSet<u64, FxBuildHasher> = hashes
         .windows(2)
         .filter(|pair| pair[0] == pair[1])
         .map(|pair| pair[0])
         .collect();
-    drop(sorted);
     if repeated.is_empty() {
         return Vec::new();
     }
     let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, (press, h)) in presses.iter().zip(&hashes).enumerate() {
-        if repeated.contains(h) {
+    for (index, press) in presses.iter().enumerate() {
+        if repeated.contains(&hash(press)) {
             by_id
                 .entry(press.history_id.as_str())
                 .or_default()
@@ -897,6 +984,43 @@ mod tests {
                 fallback: DayBorder::MIDNIGHT,
             };
             prop_assert_eq!(rule.apply(&presses, &borders).rows(), reference(&rule, &presses, &borders));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn reused_buffers_give_what_a_fresh_apply_gives(
+            big in arb_presses(),
+            small in arb_presses(),
+            only_some in any::<bool>(),
+        ) {
+            let enabled = if only_some {
+                EnabledUsers::Only(small.iter().step_by(2).map(|p| p.employee.clone()).collect())
+            } else {
+                EnabledUsers::All
+            };
+            let rule = CyzenRule::new(enabled);
+            let borders = BorderMap {
+                by_employee: small
+                    .iter()
+                    .step_by(3)
+                    .map(|p| (p.employee.clone(), DayBorder::new(NaiveTime::from_hms_opt(5, 0, 0).unwrap())))
+                    .collect(),
+                fallback: DayBorder::MIDNIGHT,
+            };
+            // A bigger input first, then a smaller one (and the other way
+            // round), each in the memory the one before left.
+            let first = rule.apply(&big, &borders);
+            let first_rows = first.rows();
+            let second = rule.apply_reusing(&small, &borders, first.into_buffers());
+            let fresh = rule.apply(&small, &borders);
+            prop_assert_eq!(second.rows(), fresh.rows());
+            prop_assert_eq!(&second, &fresh);
+            let third = rule.apply_reusing(&big, &borders, second.into_buffers());
+            prop_assert_eq!(third.rows(), first_rows);
+            prop_assert_eq!(third.punches().len(), rule.apply(&big, &borders).punches().len());
         }
     }
 

@@ -6,8 +6,8 @@
 //!   an open-addressing table; [`Interner::dense_of_block`] looks up a block
 //!   of records at a time so that the table reads overlap.
 //!   [`Interner::by_code`] sorts only the distinct codes, for the output
-//!   order, and [`in_code_order`] puts punches in that order (a counting
-//!   sort).
+//!   order, and [`run_bounds`] where each employee's punches go in that
+//!   order (a counting sort).
 //! - [`WorkDay`]: an employee's border, looked up once per employee; the
 //!   work date of an instant is integer arithmetic on epoch seconds.
 //! - [`Instant`]: an instant as epoch seconds and nanoseconds, compared as
@@ -20,7 +20,6 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rustc_hash::FxHasher;
 
 use crate::EmployeeCode;
-use crate::punch::Punch;
 use crate::time::DayBorder;
 
 /// An instant as epoch seconds and nanoseconds (chrono's leap-second
@@ -175,49 +174,20 @@ impl Packed {
     }
 }
 
-/// Puts `punches` (`dense[i]` the dense index of `punches[i]`'s employee)
-/// in employee code order, each employee's in their present order (a stable
-/// counting sort by `ranks`, the rank of each dense index), in place: no
-/// second vector of punches. Returns where each employee's run starts (by
-/// rank; the last bound is the length).
-pub(crate) fn in_code_order(punches: &mut [Punch], dense: &[usize], ranks: &[usize]) -> Vec<usize> {
-    let mut starts = vec![0usize; ranks.len() + 1];
-    for &d in dense {
+/// Where each employee's run of items starts in employee code order (a
+/// counting sort's prefix sums): `dense` gives the dense index of each
+/// item, `ranks` the rank in code order of each dense index. Indexed by
+/// rank; the last bound is the number of items. Placing each item, in its
+/// present order, at its rank's next free place sorts them stably.
+pub(crate) fn run_bounds(dense: impl Iterator<Item = usize>, ranks: &[usize]) -> Vec<usize> {
+    let mut bounds = vec![0usize; ranks.len() + 1];
+    for d in dense {
         if let Some(&rank) = ranks.get(d) {
-            starts[rank + 1] += 1;
+            bounds[rank + 1] += 1;
         }
     }
     for rank in 0..ranks.len() {
-        starts[rank + 1] += starts[rank];
-    }
-    let bounds = starts.clone();
-    // `gather[i]`: the present position of the punch that goes to place
-    // `i`.
-    let mut gather = vec![0usize; punches.len()];
-    for (position, &d) in dense.iter().enumerate() {
-        let Some(start) = ranks.get(d).and_then(|&rank| starts.get_mut(rank)) else {
-            continue;
-        };
-        if let Some(place) = gather.get_mut(*start) {
-            *place = position;
-        }
-        *start += 1;
-    }
-    // Follow each cycle of the permutation once, swapping; a finished
-    // place is marked with `usize::MAX`.
-    for first in 0..gather.len() {
-        let mut place = first;
-        while let Some(&from) = gather.get(place) {
-            if from == usize::MAX {
-                break;
-            }
-            gather[place] = usize::MAX;
-            if from == first || from >= punches.len() {
-                break;
-            }
-            punches.swap(place, from);
-            place = from;
-        }
+        bounds[rank + 1] += bounds[rank];
     }
     bounds
 }
@@ -816,30 +786,24 @@ mod tests {
         }
 
         #[test]
-        fn in_code_order_is_a_stable_sort_by_rank(
+        fn placing_at_run_bounds_is_a_stable_sort_by_rank(
             dense in proptest::collection::vec(0usize..40, 0..500),
             ranks in Just((0..40).collect::<Vec<usize>>()).prop_shuffle(),
         ) {
-            let punch = |n: usize| Punch {
-                employee: EmployeeCode::new(n.to_string()),
-                key: None,
-                kind: PunchKind::ClockIn,
-                at: base(),
-                work_date: base().date_naive(),
-                source: SourceRef::new(SourceSystem::Cyzen, n.to_string()),
-                location: None,
-            };
-            let mut punches: Vec<Punch> = (0..dense.len()).map(punch).collect();
-            let bounds = in_code_order(&mut punches, &dense, &ranks);
-            let mut expected: Vec<usize> = (0..dense.len()).collect();
-            expected.sort_by_key(|&i| ranks[dense[i]]);
-            let got: Vec<usize> = punches
-                .iter()
-                .map(|p| p.source.record_id.parse().unwrap())
-                .collect();
-            prop_assert_eq!(got, expected);
+            let bounds = run_bounds(dense.iter().copied(), &ranks);
             prop_assert_eq!(bounds.len(), ranks.len() + 1);
             prop_assert_eq!(bounds.last().copied(), Some(dense.len()));
+            let mut next = bounds.clone();
+            let mut placed = vec![usize::MAX; dense.len()];
+            for (i, &d) in dense.iter().enumerate() {
+                placed[next[ranks[d]]] = i;
+                next[ranks[d]] += 1;
+            }
+            let mut expected: Vec<usize> = (0..dense.len()).collect();
+            expected.sort_by_key(|&i| ranks[dense[i]]);
+            prop_assert_eq!(placed, expected);
+            // Each run ends where the next starts.
+            prop_assert_eq!(&next[..ranks.len()], &bounds[1..]);
         }
 
         #[test]

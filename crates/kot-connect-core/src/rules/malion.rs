@@ -311,18 +311,29 @@ impl MaLionRule {
         for rank in 0..ranks.len() {
             starts[rank + 1] += starts[rank];
         }
-        let mut sorted = vec![(0usize, PunchKind::ClockIn, NaiveDate::MIN); punched.len()];
+        // Each punch is built once, straight into its place, from the
+        // punched logs in the order they were closed (about the input's):
+        // the logs are read about in order, the places written in any
+        // order, over placeholders.
+        let punches = out.punches_mut();
+        punches.clear();
+        punches.resize(punched.len(), placeholder());
         for &(dense, index, kind, date) in &punched {
-            if let Some(&rank) = ranks.get(dense) {
-                sorted[starts[rank]] = (index, kind, date);
-                starts[rank] += 1;
+            let (Some(log), Some(place)) = (
+                logs.get(index),
+                ranks.get(dense).and_then(|&rank| starts.get_mut(rank)),
+            ) else {
+                continue;
+            };
+            if let Some(slot) = punches.get_mut(*place) {
+                // The placeholder owns no memory: forgotten, not dropped
+                // (dropping would read each place before writing it).
+                std::mem::forget(std::mem::replace(slot, punch(log, kind, date)));
             }
+            *place += 1;
         }
-        out.punches_mut().reserve(sorted.len());
-        for (index, kind, date) in sorted {
-            if let Some(log) = logs.get(index) {
-                out.push_punch(index, punch(log, kind, date));
-            }
+        for &(_, index, ..) in &punched {
+            out.set(index, Slot::Punched);
         }
         Ok(out.finish())
     }
@@ -466,6 +477,21 @@ fn tie(a: &PcLog, b: &PcLog) -> Ordering {
         .cmp(&b.computer)
         .then_with(|| a.event.cmp(&b.event))
         .then_with(|| a.id.cmp(&b.id))
+}
+
+/// What fills the punches' places before each is written: it owns no heap
+/// memory (empty inline strings, no key), so overwriting it without
+/// dropping it leaks nothing.
+fn placeholder() -> Punch {
+    Punch {
+        employee: EmployeeCode::new(""),
+        key: None,
+        kind: PunchKind::ClockIn,
+        at: DateTime::UNIX_EPOCH.fixed_offset(),
+        work_date: NaiveDate::MIN,
+        source: SourceRef::new(SourceSystem::MaLion, ""),
+        location: None,
+    }
 }
 
 fn punch(log: &PcLog, kind: PunchKind, work_date: NaiveDate) -> Punch {

@@ -219,17 +219,155 @@ pub struct RuleOutput<'a, R> {
     slots: Vec<Slot>,
     /// `(record, kept)` for every [`Slot::Duplicate`], by record.
     duplicates: Vec<(usize, usize)>,
+    /// The rule's working memory, kept for [`RuleOutput::into_buffers`].
+    scratch: Scratch,
+}
+
+/// The memory of a [`RuleOutput`], emptied, for a rule to fill again:
+/// a long-running caller that applies a rule over and over (a sync every
+/// few minutes) reuses it instead of allocating the output anew each time,
+/// as [`std::io::BufRead::read_line`] reuses a `String`.
+///
+/// Get one from [`RuleOutput::into_buffers`] (or start from
+/// [`RuleBuffers::default`]) and hand it to a rule's `apply_reusing`
+/// (e.g. [`cyzen::CyzenRule::apply_reusing`]). Only memory is reused: the
+/// output is the same as `apply`'s, whatever the buffers held before.
+///
+/// ```
+/// use chrono::TimeZone;
+/// use kot_connect_core::rules::RuleBuffers;
+/// use kot_connect_core::rules::cyzen::{CyzenRule, StatusPress, StatusType};
+/// use kot_connect_core::{DayBorder, EmployeeCode};
+///
+/// let jst = kot_connect_core::time::jst();
+/// let rule = CyzenRule::default();
+/// let mut buffers = RuleBuffers::default();
+/// for minute in 0..3 {
+///     let presses = [StatusPress {
+///         history_id: format!("h{minute}"),
+///         employee: EmployeeCode::new("U1"),
+///         status_type: StatusType::WorkStart,
+///         status_name: "出勤".into(),
+///         pressed_at: jst.with_ymd_and_hms(2024, 6, 3, 8, minute, 0).unwrap().fixed_offset(),
+///         location: None,
+///     }];
+///     let out = rule.apply_reusing(&presses, &DayBorder::MIDNIGHT, buffers);
+///     assert_eq!(out.punches().len(), 1);
+///     // ... hand the punches on (clone what must outlive the output) ...
+///     buffers = out.into_buffers();
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct RuleBuffers {
+    punches: Vec<Punch>,
+    slots: Vec<Slot>,
+    duplicates: Vec<(usize, usize)>,
+    scratch: Scratch,
+}
+
+impl RuleBuffers {
+    /// How many punches the buffers hold room for without allocating.
+    pub fn punch_capacity(&self) -> usize {
+        self.punches.capacity()
+    }
+}
+
+/// A rule's working memory between runs: only its capacity matters, so
+/// every two are equal and a clone starts empty.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Hashes (e.g. of record ids).
+    pub(crate) words: Vec<u64>,
+    /// Positions (e.g. a gather order).
+    pub(crate) positions: Vec<usize>,
+    /// Records that become punches, before the punches are built.
+    pub(crate) pending: Vec<Pending>,
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scratch")
+            .field("words", &self.words.capacity())
+            .field("positions", &self.positions.capacity())
+            .field("pending", &self.pending.capacity())
+            .finish()
+    }
+}
+
+/// A record that becomes a punch, before the punch is built: its position
+/// in the input, its employee's dense index, and what the punch takes that
+/// the record does not hold as is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pending {
+    pub(crate) index: usize,
+    pub(crate) dense: usize,
+    pub(crate) work_date: chrono::NaiveDate,
+    pub(crate) kind: crate::punch::PunchKind,
 }
 
 impl<'a, R> RuleOutput<'a, R> {
     /// An output where every record is `initial` so far.
     pub(crate) fn new(records: &'a [R], initial: Slot) -> Self {
+        Self::reusing(records, initial, RuleBuffers::default())
+    }
+
+    /// [`RuleOutput::new`] in the memory of `buffers` (emptied first).
+    pub(crate) fn reusing(records: &'a [R], initial: Slot, buffers: RuleBuffers) -> Self {
+        let RuleBuffers {
+            mut punches,
+            mut slots,
+            mut duplicates,
+            scratch,
+        } = buffers;
+        punches.clear();
+        slots.clear();
+        slots.resize(records.len(), initial);
+        duplicates.clear();
         RuleOutput {
             records,
-            punches: Vec::new(),
-            slots: vec![initial; records.len()],
-            duplicates: Vec::new(),
+            punches,
+            slots,
+            duplicates,
+            scratch,
         }
+    }
+
+    /// The output's memory, emptied, for the next run of a rule (see
+    /// [`RuleBuffers`]). The punches are dropped: take what you need first.
+    pub fn into_buffers(self) -> RuleBuffers {
+        let RuleOutput {
+            mut punches,
+            mut slots,
+            mut duplicates,
+            scratch,
+            ..
+        } = self;
+        punches.clear();
+        slots.clear();
+        duplicates.clear();
+        RuleBuffers {
+            punches,
+            slots,
+            duplicates,
+            scratch,
+        }
+    }
+
+    /// The rule's working memory.
+    pub(crate) fn scratch_mut(&mut self) -> &mut Scratch {
+        &mut self.scratch
     }
 
     /// Marks record `index` (a position in the input).

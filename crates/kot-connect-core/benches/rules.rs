@@ -321,6 +321,9 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     group.bench_function("malion", |b| {
         b.iter(|| rule.apply(black_box(&logs), &borders))
     });
+    group.bench_function("malion_owned_punches", |b| {
+        b.iter(|| rule.apply(black_box(&logs), &borders).to_punches())
+    });
     drop(logs);
 
     let presses = presses();
@@ -336,6 +339,9 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     drop(out);
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
+    });
+    group.bench_function("cyzen_owned_punches", |b| {
+        b.iter(|| rule.apply(black_box(&presses), &borders).to_punches())
     });
     let mut buffers = Some(RuleBuffers::default());
     group.bench_function("cyzen_reused", |b| {

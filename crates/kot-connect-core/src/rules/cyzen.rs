@@ -39,7 +39,7 @@
 //! };
 //! let presses = [press];
 //! let out = CyzenRule::default().apply(&presses, &DayBorder::MIDNIGHT);
-//! assert_eq!(out.punches()[0].kind, PunchKind::ClockIn);
+//! assert_eq!(out.punches().next().map(|p| p.kind()), Some(PunchKind::ClockIn));
 //! ```
 //!
 //! The JSON name of cyzen's status *type* field is not public (see the
@@ -57,7 +57,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use rustc_hash::{FxBuildHasher, FxHasher};
 
 use super::grouping::{BLOCK, Instant, Interner, WorkDay, run_bounds};
-use super::{DayBorders, Disposition, Pending, RuleBuffers, RuleOutput, RuleRecord, Slot};
+use super::{DayBorders, Disposition, Draft, Pending, RuleBuffers, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
@@ -167,6 +167,19 @@ impl RuleRecord for StatusPress {
     /// The status name (ステータス名).
     fn status_name(&self) -> &str {
         &self.status_name
+    }
+
+    /// At the press's instant in JST, with its location.
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
+        Punch {
+            employee: self.employee.clone(),
+            key: None,
+            kind,
+            at: self.pressed_at.with_timezone(&jst()),
+            work_date,
+            source: self.source(),
+            location: self.location,
+        }
     }
 }
 
@@ -344,10 +357,8 @@ impl CyzenRule {
             });
         }
 
-        // 3. Each punch built once, straight into its place in employee
-        //    code order (a stable counting sort: each employee's punches
-        //    in input order). The presses are read in input order; the
-        //    places are written in any order, over placeholders.
+        // 3. The punches in employee code order (a stable counting sort of
+        //    16-byte drafts: each employee's punches in input order).
         let by_code = interner.by_code();
         let mut ranks = vec![0; by_code.len()];
         for (rank, &dense) in by_code.iter().enumerate() {
@@ -355,68 +366,53 @@ impl CyzenRule {
         }
         let bounds = run_bounds(pending.iter().map(|p| p.dense), &ranks);
         let mut next = bounds.clone();
-        let punches = out.punches_mut();
-        punches.clear();
-        punches.resize(pending.len(), placeholder());
+        let drafts = out.drafts_mut();
+        drafts.clear();
+        drafts.resize(
+            pending.len(),
+            Draft {
+                index: 0,
+                kind: PunchKind::ClockIn,
+                work_date: NaiveDate::MIN,
+            },
+        );
         for p in &pending {
-            let (Some(press), Some(place)) = (
-                presses.get(p.index),
-                ranks.get(p.dense).and_then(|&rank| next.get_mut(rank)),
-            ) else {
+            let Some(place) = ranks.get(p.dense).and_then(|&rank| next.get_mut(rank)) else {
                 continue;
             };
-            if let Some(slot) = punches.get_mut(*place) {
-                // The placeholder owns no memory (its strings are empty
-                // and inline), so it is forgotten rather than dropped:
-                // dropping would read each place before writing it.
-                std::mem::forget(std::mem::replace(
-                    slot,
-                    Punch {
-                        employee: press.employee.clone(),
-                        key: None,
-                        kind: p.kind,
-                        at: press.pressed_at.with_timezone(&jst()),
-                        work_date: p.work_date,
-                        source: press.source(),
-                        location: press.location,
-                    },
-                ));
+            if let Some(draft) = drafts.get_mut(*place) {
+                *draft = Draft {
+                    index: p.index,
+                    kind: p.kind,
+                    work_date: p.work_date,
+                };
             }
             *place += 1;
         }
         out.scratch_mut().pending = pending;
-        let punches = out.punches_mut();
 
-        // 4. Time and source within each employee: already so for an
+        // 4. Time and history id within each employee: already so for an
         //    employee whose presses came in time order; the others' runs
         //    are checked and sorted when needed.
-        let order = |a: &Punch, b: &Punch| a.at.cmp(&b.at).then_with(|| a.source.cmp(&b.source));
+        let order = |a: &Draft, b: &Draft| match (presses.get(a.index), presses.get(b.index)) {
+            (Some(x), Some(y)) => x
+                .pressed_at
+                .cmp(&y.pressed_at)
+                .then_with(|| x.history_id.cmp(&y.history_id)),
+            _ => a.index.cmp(&b.index),
+        };
+        let drafts = out.drafts_mut();
         for (run, &dense) in bounds.windows(2).zip(&by_code) {
             if interner.get(dense).is_some_and(|(_, e)| e.in_order) {
                 continue;
             }
-            if let Some(run) = punches.get_mut(run[0]..run[1])
+            if let Some(run) = drafts.get_mut(run[0]..run[1])
                 && !run.is_sorted_by(|a, b| order(a, b).is_le())
             {
                 run.sort_by(order);
             }
         }
         out.finish()
-    }
-}
-
-/// What fills the punches' places before each is written: it owns no heap
-/// memory (empty inline strings, no key), so overwriting it without
-/// dropping it leaks nothing.
-fn placeholder() -> Punch {
-    Punch {
-        employee: EmployeeCode::new(""),
-        key: None,
-        kind: PunchKind::ClockIn,
-        at: DateTime::UNIX_EPOCH.with_timezone(&jst()),
-        work_date: NaiveDate::MIN,
-        source: SourceRef::new(SourceSystem::Cyzen, ""),
-        location: None,
     }
 }
 

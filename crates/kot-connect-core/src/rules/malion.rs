@@ -31,7 +31,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::grouping::{BLOCK, Instant, Interner, WorkDay};
-use super::{DayBorders, RuleOutput, RuleRecord, Slot};
+use super::{DayBorders, Draft, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
 use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
 
@@ -161,6 +161,18 @@ impl RuleRecord for PcLog {
     /// The event's name ([`PcEvent::name`]).
     fn status_name(&self) -> &str {
         self.event.name()
+    }
+
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
+        Punch {
+            employee: self.employee.clone(),
+            key: None,
+            kind,
+            at: self.at,
+            work_date,
+            source: self.source(),
+            location: None,
+        }
     }
 }
 
@@ -311,24 +323,26 @@ impl MaLionRule {
         for rank in 0..ranks.len() {
             starts[rank + 1] += starts[rank];
         }
-        // Each punch is built once, straight into its place, from the
-        // punched logs in the order they were closed (about the input's):
-        // the logs are read about in order, the places written in any
-        // order, over placeholders.
-        let punches = out.punches_mut();
-        punches.clear();
-        punches.resize(punched.len(), placeholder());
-        for &(dense, index, kind, date) in &punched {
-            let (Some(log), Some(place)) = (
-                logs.get(index),
-                ranks.get(dense).and_then(|&rank| starts.get_mut(rank)),
-            ) else {
+        let drafts = out.drafts_mut();
+        drafts.clear();
+        drafts.resize(
+            punched.len(),
+            Draft {
+                index: 0,
+                kind: PunchKind::ClockIn,
+                work_date: NaiveDate::MIN,
+            },
+        );
+        for &(dense, index, kind, work_date) in &punched {
+            let Some(place) = ranks.get(dense).and_then(|&rank| starts.get_mut(rank)) else {
                 continue;
             };
-            if let Some(slot) = punches.get_mut(*place) {
-                // The placeholder owns no memory: forgotten, not dropped
-                // (dropping would read each place before writing it).
-                std::mem::forget(std::mem::replace(slot, punch(log, kind, date)));
+            if let Some(draft) = drafts.get_mut(*place) {
+                *draft = Draft {
+                    index,
+                    kind,
+                    work_date,
+                };
             }
             *place += 1;
         }
@@ -477,33 +491,6 @@ fn tie(a: &PcLog, b: &PcLog) -> Ordering {
         .cmp(&b.computer)
         .then_with(|| a.event.cmp(&b.event))
         .then_with(|| a.id.cmp(&b.id))
-}
-
-/// What fills the punches' places before each is written: it owns no heap
-/// memory (empty inline strings, no key), so overwriting it without
-/// dropping it leaks nothing.
-fn placeholder() -> Punch {
-    Punch {
-        employee: EmployeeCode::new(""),
-        key: None,
-        kind: PunchKind::ClockIn,
-        at: DateTime::UNIX_EPOCH.fixed_offset(),
-        work_date: NaiveDate::MIN,
-        source: SourceRef::new(SourceSystem::MaLion, ""),
-        location: None,
-    }
-}
-
-fn punch(log: &PcLog, kind: PunchKind, work_date: NaiveDate) -> Punch {
-    Punch {
-        employee: log.employee.clone(),
-        key: None,
-        kind,
-        at: log.at,
-        work_date,
-        source: log.source(),
-        location: None,
-    }
 }
 
 #[cfg(test)]

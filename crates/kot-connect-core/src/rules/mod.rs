@@ -22,8 +22,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::EmployeeCode;
-use crate::punch::{Punch, SourceRef};
+use crate::punch::{Punch, PunchKind, SourceRef};
 use crate::time::DayBorder;
 
 /// The day border of each employee's division, for work dates.
@@ -134,6 +136,63 @@ pub trait RuleRecord {
     fn status_name(&self) -> &str {
         ""
     }
+    /// The punch of `kind` on `work_date` this record becomes (see
+    /// [`PunchRef::to_punch`]).
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch;
+}
+
+/// A punch a rule wants, as the rule holds it: its record, kind and work
+/// date. [`PunchRef::to_punch`] builds the owned [`Punch`].
+///
+/// A rule decides every punch (which record, which kind, which work date,
+/// in which order) without copying the records' fields: the punch refers
+/// to its record, in 16 bytes, instead of a 128-byte [`Punch`]. A caller
+/// builds the owned punches it keeps ([`RuleOutput::to_punches`],
+/// [`RuleOutput::into_parts`]).
+#[derive(Debug)]
+pub struct PunchRef<'a, R> {
+    record: &'a R,
+    index: usize,
+    kind: PunchKind,
+    work_date: NaiveDate,
+}
+
+impl<R> Clone for PunchRef<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for PunchRef<'_, R> {}
+
+impl<'a, R> PunchRef<'a, R> {
+    /// The record the punch comes from.
+    pub fn record(&self) -> &'a R {
+        self.record
+    }
+
+    /// The record's position in the rule's input.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// 出勤, 退勤, ...
+    pub fn kind(&self) -> PunchKind {
+        self.kind
+    }
+
+    /// The work date the punch belongs to.
+    pub fn work_date(&self) -> NaiveDate {
+        self.work_date
+    }
+}
+
+impl<R: RuleRecord> PunchRef<'_, R> {
+    /// The owned punch: the record's employee, time, source (and location)
+    /// with this kind and work date.
+    pub fn to_punch(&self) -> Punch {
+        self.record.to_punch(self.kind, self.work_date)
+    }
 }
 
 /// What a rule made of one input record: a punch, or why not.
@@ -145,8 +204,8 @@ pub trait RuleRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Disposition {
-    /// The record became a punch ([`RuleOutput::punches`] holds it; its
-    /// [`Punch::source`] names the record).
+    /// The record became a punch ([`RuleOutput::punches`] holds it; it
+    /// refers to the record).
     Punched,
     /// [`IgnoreReason::NotFirstOrLast`].
     NotFirstOrLast,
@@ -187,9 +246,11 @@ pub(crate) enum Slot {
 ///
 /// Every input record is accounted for exactly once: the output holds one
 /// disposition per record, in input order, and each [`Disposition::Punched`]
-/// record is exactly one punch. The output borrows the records, so the log
-/// rows of ignored records ([`RuleOutput::ignored`]) are always built from
-/// the records the rule read.
+/// record is exactly one punch. The output borrows the records: each punch
+/// refers to its record ([`PunchRef`]), and the owned punches
+/// ([`RuleOutput::to_punches`]) and the log rows of ignored records
+/// ([`RuleOutput::ignored`]) are built on demand from the records the rule
+/// read.
 ///
 /// ```
 /// use chrono::{NaiveDate, TimeZone};
@@ -207,6 +268,9 @@ pub(crate) enum Slot {
 /// let out = SenseLinkRule::default().apply_to_work_date(date, &records, &DayBorder::MIDNIGHT);
 /// assert_eq!(out.punches().len(), 2);
 /// assert_eq!(out.disposition(1), Some(Disposition::NotFirstOrLast));
+/// // The owned punches, built from the records.
+/// let punches = out.to_punches();
+/// assert_eq!(punches[1].source.to_string(), "senselink:3");
 /// // The sync log's rows, built from the records.
 /// let rows: Vec<_> = out.ignored().collect();
 /// assert_eq!(rows[0].source.to_string(), "senselink:2");
@@ -215,7 +279,7 @@ pub(crate) enum Slot {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleOutput<'a, R> {
     records: &'a [R],
-    punches: Vec<Punch>,
+    drafts: Vec<Draft>,
     slots: Vec<Slot>,
     /// `(record, kept)` for every [`Slot::Duplicate`], by record.
     duplicates: Vec<(usize, usize)>,
@@ -259,7 +323,7 @@ pub struct RuleOutput<'a, R> {
 /// ```
 #[derive(Debug, Default)]
 pub struct RuleBuffers {
-    punches: Vec<Punch>,
+    drafts: Vec<Draft>,
     slots: Vec<Slot>,
     duplicates: Vec<(usize, usize)>,
     scratch: Scratch,
@@ -268,8 +332,17 @@ pub struct RuleBuffers {
 impl RuleBuffers {
     /// How many punches the buffers hold room for without allocating.
     pub fn punch_capacity(&self) -> usize {
-        self.punches.capacity()
+        self.drafts.capacity()
     }
+}
+
+/// A punch in a [`RuleOutput`]: its record's position, kind and work date
+/// (what [`PunchRef`] shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Draft {
+    pub(crate) index: usize,
+    pub(crate) kind: PunchKind,
+    pub(crate) work_date: NaiveDate,
 }
 
 /// A rule's working memory between runs: only its capacity matters, so
@@ -326,18 +399,18 @@ impl<'a, R> RuleOutput<'a, R> {
     /// [`RuleOutput::new`] in the memory of `buffers` (emptied first).
     pub(crate) fn reusing(records: &'a [R], initial: Slot, buffers: RuleBuffers) -> Self {
         let RuleBuffers {
-            mut punches,
+            mut drafts,
             mut slots,
             mut duplicates,
             scratch,
         } = buffers;
-        punches.clear();
+        drafts.clear();
         slots.clear();
         slots.resize(records.len(), initial);
         duplicates.clear();
         RuleOutput {
             records,
-            punches,
+            drafts,
             slots,
             duplicates,
             scratch,
@@ -348,17 +421,17 @@ impl<'a, R> RuleOutput<'a, R> {
     /// [`RuleBuffers`]). The punches are dropped: take what you need first.
     pub fn into_buffers(self) -> RuleBuffers {
         let RuleOutput {
-            mut punches,
+            mut drafts,
             mut slots,
             mut duplicates,
             scratch,
             ..
         } = self;
-        punches.clear();
+        drafts.clear();
         slots.clear();
         duplicates.clear();
         RuleBuffers {
-            punches,
+            drafts,
             slots,
             duplicates,
             scratch,
@@ -383,18 +456,27 @@ impl<'a, R> RuleOutput<'a, R> {
         self.duplicates.push((index, kept));
     }
 
-    /// Record `index` became `punch`.
-    pub(crate) fn push_punch(&mut self, index: usize, punch: Punch) {
+    /// Record `index` became the punch of `kind` on `work_date`.
+    pub(crate) fn push_punch(&mut self, index: usize, kind: PunchKind, work_date: NaiveDate) {
+        if index >= self.records.len() {
+            return;
+        }
         self.set(index, Slot::Punched);
-        self.punches.push(punch);
+        self.drafts.push(Draft {
+            index,
+            kind,
+            work_date,
+        });
     }
 
     pub(crate) fn slots_mut(&mut self) -> &mut [Slot] {
         &mut self.slots
     }
 
-    pub(crate) fn punches_mut(&mut self) -> &mut Vec<Punch> {
-        &mut self.punches
+    /// The punches, for a rule that places them itself: each draft's index
+    /// must be a position in the records.
+    pub(crate) fn drafts_mut(&mut self) -> &mut Vec<Draft> {
+        &mut self.drafts
     }
 
     /// Puts the duplicates in record order (after a rule is done).
@@ -411,14 +493,26 @@ impl<'a, R> RuleOutput<'a, R> {
     }
 
     /// The punches wanted in KOT, ordered by employee code, then time; see
-    /// each rule for the order of punches at the same instant.
-    pub fn punches(&self) -> &[Punch] {
-        &self.punches
+    /// each rule for the order of punches at the same instant. Each refers
+    /// to its record ([`PunchRef`]); [`RuleOutput::to_punches`] builds the
+    /// owned punches.
+    pub fn punches(
+        &self,
+    ) -> impl ExactSizeIterator<Item = PunchRef<'a, R>> + DoubleEndedIterator + '_ {
+        let records = self.records;
+        // Every draft's index is a position in `records` (see
+        // `push_punch` and `drafts_mut`).
+        self.drafts.iter().map(move |d| PunchRef {
+            record: &records[d.index],
+            index: d.index,
+            kind: d.kind,
+            work_date: d.work_date,
+        })
     }
 
     /// How many records did not become a punch.
     pub fn ignored_count(&self) -> usize {
-        self.slots.len() - self.punches.len()
+        self.slots.len() - self.drafts.len()
     }
 
     /// What became of the record at `index` in the input (`None` past the
@@ -460,6 +554,13 @@ impl<'a, R> RuleOutput<'a, R> {
 }
 
 impl<'a, R: RuleRecord> RuleOutput<'a, R> {
+    /// The owned punches, in [`RuleOutput::punches`] order.
+    pub fn to_punches(&self) -> Vec<Punch> {
+        let mut punches = Vec::with_capacity(self.drafts.len());
+        punches.extend(self.punches().map(|p| p.to_punch()));
+        punches
+    }
+
     /// The records that did not become a punch, as sync-log rows, in input
     /// order. Built on demand from the records.
     pub fn ignored(&self) -> impl Iterator<Item = Ignored> + '_ {
@@ -494,7 +595,7 @@ impl<'a, R: RuleRecord> RuleOutput<'a, R> {
     pub fn into_parts(self) -> (Vec<Punch>, Vec<Ignored>) {
         let mut ignored = Vec::with_capacity(self.ignored_count());
         ignored.extend(self.ignored());
-        (self.punches, ignored)
+        (self.to_punches(), ignored)
     }
 }
 
@@ -530,14 +631,13 @@ pub(crate) mod testing {
                 .filter(|(_, d)| *d == Disposition::Punched)
                 .map(|(r, _)| r.source())
                 .collect();
-            let mut sources: Vec<SourceRef> =
-                self.punches().iter().map(|p| p.source.clone()).collect();
+            let mut sources: Vec<SourceRef> = self.punches().map(|p| p.record().source()).collect();
             punched.sort();
             sources.sort();
             assert_eq!(punched, sources, "punched records and punches disagree");
             assert_eq!(self.dispositions().len(), self.records().len());
             Rows {
-                punches: self.punches().to_vec(),
+                punches: self.to_punches(),
                 ignored: self.ignored().collect(),
             }
             .sorted()

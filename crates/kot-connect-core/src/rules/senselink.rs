@@ -77,6 +77,18 @@ impl RuleRecord for Recognition {
     fn employee(&self) -> &EmployeeCode {
         &self.employee
     }
+
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
+        Punch {
+            employee: self.employee.clone(),
+            key: None,
+            kind,
+            at: self.at,
+            work_date,
+            source: self.source(),
+            location: self.location,
+        }
+    }
 }
 
 /// `senselink:<id>`, formatted without allocating.
@@ -207,19 +219,19 @@ impl SenseLinkRule {
             }
         }
 
-        out.punches_mut().reserve(2 * interner.len());
+        out.drafts_mut().reserve(2 * interner.len());
         for dense in interner.by_code() {
-            let Some((code, day)) = interner.get(dense) else {
+            let Some((_, day)) = interner.get(dense) else {
                 continue;
             };
-            let Some(first) = records.get(day.first) else {
+            if day.first == Day::NONE {
                 continue;
-            };
-            out.push_punch(day.first, punch(first, code, PunchKind::ClockIn, work_date));
+            }
+            out.push_punch(day.first, PunchKind::ClockIn, work_date);
             let last = day.last;
             match (records.get(last), self.mode) {
-                (Some(r), SenseLinkMode::ClockInAndOut) if last != day.first => {
-                    out.push_punch(last, punch(r, code, PunchKind::ClockOut, work_date));
+                (Some(_), SenseLinkMode::ClockInAndOut) if last != day.first => {
+                    out.push_punch(last, PunchKind::ClockOut, work_date);
                 }
                 (Some(_), SenseLinkMode::ClockInOnly) if last != day.first => {
                     out.set(last, Slot::ClockOutNotSynced);
@@ -261,19 +273,6 @@ impl Day {
             last: Self::NONE,
             whole_second,
         }
-    }
-}
-
-/// `employee` is `r.employee` (the interner's copy, already in cache).
-fn punch(r: &Recognition, employee: &EmployeeCode, kind: PunchKind, work_date: NaiveDate) -> Punch {
-    Punch {
-        employee: employee.clone(),
-        key: None,
-        kind,
-        at: r.at,
-        work_date,
-        source: r.source(),
-        location: r.location,
     }
 }
 

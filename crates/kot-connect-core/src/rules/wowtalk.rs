@@ -22,7 +22,7 @@
 //! };
 //! let messages = [message];
 //! let out = apply(&messages, &DayBorder::MIDNIGHT);
-//! assert_eq!(out.punches()[0].kind, PunchKind::ClockIn);
+//! assert_eq!(out.to_punches()[0].kind, PunchKind::ClockIn);
 //! ```
 //!
 //! WowTalk's bot message format is not public (see the crate's
@@ -31,7 +31,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{DayBorders, RuleOutput, RuleRecord, Slot};
@@ -67,6 +67,18 @@ impl RuleRecord for ChatMessage {
 
     fn employee(&self) -> &EmployeeCode {
         &self.employee
+    }
+
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
+        Punch {
+            employee: self.employee.clone(),
+            key: None,
+            kind,
+            at: self.sent_at.with_timezone(&jst()),
+            work_date,
+            source: self.source(),
+            location: None,
+        }
     }
 }
 
@@ -106,27 +118,17 @@ pub fn apply<'a>(
             continue;
         }
         if let Some(kind) = message.command {
-            punches.push((
-                index,
-                Punch {
-                    employee: message.employee.clone(),
-                    key: None,
-                    kind,
-                    at: message.sent_at.with_timezone(&jst()),
-                    work_date: borders
-                        .border_for(&message.employee)
-                        .work_date(&message.sent_at),
-                    source: message.source(),
-                    location: None,
-                },
-            ));
+            let work_date = borders
+                .border_for(&message.employee)
+                .work_date(&message.sent_at);
+            punches.push((message, index, kind, work_date));
         }
     }
-    punches.sort_by(|(_, a), (_, b)| {
-        (&a.employee, a.at, &a.source).cmp(&(&b.employee, b.at, &b.source))
+    punches.sort_by(|(a, ..), (b, ..)| {
+        (&a.employee, a.sent_at, &a.message_id).cmp(&(&b.employee, b.sent_at, &b.message_id))
     });
-    for (index, punch) in punches {
-        out.push_punch(index, punch);
+    for (_, index, kind, work_date) in punches {
+        out.push_punch(index, kind, work_date);
     }
     out.finish()
 }

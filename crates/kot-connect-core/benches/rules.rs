@@ -13,14 +13,25 @@
 //! same records grouped by `(employee code, work date)` in a
 //! `std::collections::HashMap` with the default hasher.
 //!
-//! Each rule's figure is the rule alone: its punches and one disposition per
-//! record (every record is accounted for). `senselink_with_log_rows` adds
-//! what an adapter then does for the sync log: building an `Ignored` row
+//! Each rule's figure is the rule alone: every punch decided (its record,
+//! kind and work date, in output order) and one disposition per record
+//! (every record is accounted for). The output holds a punch in 16 bytes
+//! (its record's position, kind and work date; `PunchRef` is the view of
+//! it with a reference to the record); the `*_owned_punches` figures add
+//! building every owned 128-byte `Punch` (`RuleOutput::to_punches`), and
+//! `senselink_with_log_rows` adds what an adapter does with a whole output
+//! (`RuleOutput::into_parts`): the owned punches and an `Ignored` row
 //! (record id, employee code, reason) for each of the 950,000 ignored
-//! records (`RuleOutput::into_parts`). `cyzen` is `CyzenRule::apply`, a
-//! fresh output each iteration; `cyzen_reused` is
-//! `CyzenRule::apply_reusing` with the previous iteration's `RuleBuffers`
-//! (the same output, in memory that is not allocated anew).
+//! records. `cyzen` is `CyzenRule::apply`, a fresh output each iteration;
+//! `cyzen_reused` is `CyzenRule::apply_reusing` with the previous
+//! iteration's `RuleBuffers` (the same output, in memory that is not
+//! allocated anew).
+//!
+//! `read_floor_*` is no rule: one pass over the records reading only what
+//! the rule reads of each (the employee code, hashed; the instant; for
+//! cyzen also the history id and the status name, which live on the heap).
+//! It is how fast this machine delivers the records at all, the floor
+//! under each rule's figure.
 //!
 //! Each benchmark is measured twice: `rules_1m` in wall time (criterion's
 //! default) and `rules_1m_cpu` in the benchmark thread's own CPU time (Linux
@@ -30,6 +41,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::hint::black_box;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
@@ -208,6 +220,16 @@ fn hashmap_grouping(records: &[Recognition], borders: &BorderMap) -> usize {
         .sum()
 }
 
+/// The hash of an employee code, as a rule computes one per record.
+fn code_hash(code: &EmployeeCode, more: &[&str]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    code.as_str().hash(&mut hasher);
+    for text in more {
+        text.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// The CPU time this thread has run, in nanoseconds (wall time where the
 /// kernel does not tell).
 struct ThreadCpuTime;
@@ -294,6 +316,14 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
         out.ignored_count()
     );
     drop(out);
+    group.bench_function("read_floor_senselink", |b| {
+        b.iter(|| {
+            black_box(&records).iter().fold(0u64, |acc, r| {
+                acc.wrapping_add(code_hash(&r.employee, &[]))
+                    .wrapping_add(r.at.timestamp() as u64)
+            })
+        })
+    });
     group.bench_function("hashmap_grouping", |b| {
         b.iter(|| hashmap_grouping(black_box(&records), &borders))
     });
@@ -318,6 +348,15 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
         out.ignored_count()
     );
     drop(out);
+    group.bench_function("read_floor_malion", |b| {
+        b.iter(|| {
+            black_box(&logs).iter().fold(0u64, |acc, log| {
+                acc.wrapping_add(code_hash(&log.employee, &[]))
+                    .wrapping_add(log.at.timestamp() as u64)
+                    .wrapping_add(u64::from(log.event == PcEvent::Logon))
+            })
+        })
+    });
     group.bench_function("malion", |b| {
         b.iter(|| rule.apply(black_box(&logs), &borders))
     });
@@ -331,12 +370,21 @@ fn bench_rules<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     let out = rule.apply(&presses, &borders);
     assert_eq!(out.punches().len() + out.ignored_count(), RECORDS);
     eprintln!(
-        "{name}: {RECORDS} status presses: {} punches of {} bytes, {} ignored",
+        "{name}: {RECORDS} status presses: {} punches ({}-byte PunchRef views, {}-byte owned Punches), {} ignored",
         out.punches().len(),
+        std::mem::size_of::<kot_connect_core::rules::PunchRef<'_, StatusPress>>(),
         std::mem::size_of::<kot_connect_core::Punch>(),
         out.ignored_count()
     );
     drop(out);
+    group.bench_function("read_floor_cyzen", |b| {
+        b.iter(|| {
+            black_box(&presses).iter().fold(0u64, |acc, p| {
+                acc.wrapping_add(code_hash(&p.employee, &[&p.history_id, &p.status_name]))
+                    .wrapping_add(p.pressed_at.timestamp() as u64)
+            })
+        })
+    });
     group.bench_function("cyzen", |b| {
         b.iter(|| rule.apply(black_box(&presses), &borders))
     });

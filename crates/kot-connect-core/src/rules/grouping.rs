@@ -31,6 +31,7 @@ pub(crate) struct Instant {
 }
 
 impl Instant {
+    #[inline]
     pub(crate) fn of(at: &DateTime<FixedOffset>) -> Self {
         Instant {
             secs: at.timestamp(),

@@ -644,3 +644,55 @@ pub(crate) mod testing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::senselink::{Recognition, SenseLinkRule};
+    use super::*;
+    use crate::time::{DayBorder, jst};
+
+    #[test]
+    fn punch_refs_name_their_records_and_build_the_owned_punches() {
+        let at = |h, m| jst().with_ymd_and_hms(2026, 4, 2, h, m, 0).unwrap();
+        let records = [
+            Recognition::new(7, "B", at(9, 0)),
+            Recognition::new(8, "A", at(18, 30)),
+            Recognition::new(9, "A", at(8, 15)),
+            Recognition::new(10, "B", at(12, 0)),
+        ];
+        let date = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+        let out = SenseLinkRule::default().apply_to_work_date(date, &records, &DayBorder::MIDNIGHT);
+
+        // By employee code, then time: A's 08:15 and 18:30, B's 09:00 and 12:00.
+        let refs: Vec<_> = out
+            .punches()
+            .map(|p| (p.index(), p.record().id, p.kind(), p.work_date()))
+            .collect();
+        assert_eq!(
+            refs,
+            vec![
+                (2, 9, PunchKind::ClockIn, date),
+                (1, 8, PunchKind::ClockOut, date),
+                (0, 7, PunchKind::ClockIn, date),
+                (3, 10, PunchKind::ClockOut, date),
+            ]
+        );
+        assert_eq!(out.punches().len(), 4);
+        assert_eq!(out.punches().next_back().map(|p| p.index()), Some(3));
+
+        let owned = out.to_punches();
+        for (punch, reference) in owned.iter().zip(out.punches()) {
+            assert_eq!(*punch, reference.to_punch());
+            assert_eq!(punch.source, reference.record().source());
+            assert_eq!(punch.employee, reference.record().employee);
+            assert_eq!(punch.at, reference.record().at);
+            assert_eq!((punch.kind, punch.work_date), (reference.kind(), date));
+        }
+        assert_eq!(owned[0].source.to_string(), "senselink:9");
+        let (parts, ignored) = out.clone().into_parts();
+        assert_eq!(parts, owned);
+        assert!(ignored.is_empty());
+    }
+}

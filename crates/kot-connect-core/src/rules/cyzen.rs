@@ -59,7 +59,7 @@ use rustc_hash::{FxBuildHasher, FxHasher};
 use super::grouping::{BLOCK, Instant, Interner, WorkDay, run_bounds};
 use super::{DayBorders, Disposition, Draft, Pending, RuleBuffers, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
-use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+use crate::punch::{Location, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
 
 /// The status name cyzen's manual gives to the break-start status (勤務中).
@@ -169,17 +169,13 @@ impl RuleRecord for StatusPress {
         &self.status_name
     }
 
-    /// At the press's instant in JST, with its location.
-    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
-        Punch {
-            employee: self.employee.clone(),
-            key: None,
-            kind,
-            at: self.pressed_at.with_timezone(&jst()),
-            work_date,
-            source: self.source(),
-            location: self.location,
-        }
+    /// The press's instant, in JST.
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.pressed_at.with_timezone(&jst())
+    }
+
+    fn location(&self) -> Option<Location> {
+        self.location
     }
 }
 
@@ -242,7 +238,7 @@ impl CyzenRule {
     /// Turns status presses into punches.
     ///
     /// Every press is accounted for exactly once: as a punch (its
-    /// [`Punch::source`] is `cyzen:<history_id>`) or as one of these
+    /// [`Punch::source`](crate::Punch::source) is `cyzen:<history_id>`) or as one of these
     /// dispositions, in this order of precedence:
     /// 1. A history id seen twice (overlapping fetch windows) is kept once;
     ///    the other copies are [`Disposition::Duplicate`]. Which copy is kept
@@ -885,7 +881,7 @@ mod tests {
                     })
             };
             match (reason, punch_kind(&press.status_type, &press.status_name)) {
-                (None, Some(kind)) => out.punches.push(Punch {
+                (None, Some(kind)) => out.punches.push(crate::Punch {
                     employee: press.employee.clone(),
                     key: None,
                     kind,

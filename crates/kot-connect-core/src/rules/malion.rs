@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::grouping::{BLOCK, Instant, Interner, WorkDay};
 use super::{DayBorders, Draft, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
-use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
+use crate::punch::{PunchKind, SourceRef, SourceSystem};
 
 /// The type of a PC operation log (ログ種別).
 ///
@@ -163,16 +163,8 @@ impl RuleRecord for PcLog {
         self.event.name()
     }
 
-    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
-        Punch {
-            employee: self.employee.clone(),
-            key: None,
-            kind,
-            at: self.at,
-            work_date,
-            source: self.source(),
-            location: None,
-        }
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.at
     }
 }
 

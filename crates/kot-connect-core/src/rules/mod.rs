@@ -22,10 +22,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::EmployeeCode;
-use crate::punch::{Punch, PunchKind, SourceRef};
+use crate::punch::{Location, Punch, PunchKind, SourceRef};
 use crate::time::DayBorder;
 
 /// The day border of each employee's division, for work dates.
@@ -136,9 +136,26 @@ pub trait RuleRecord {
     fn status_name(&self) -> &str {
         ""
     }
+    /// The instant a punch from this record takes, as the rule's module
+    /// documents it.
+    fn at(&self) -> DateTime<FixedOffset>;
+    /// Where, when the source knows.
+    fn location(&self) -> Option<Location> {
+        None
+    }
     /// The punch of `kind` on `work_date` this record becomes (see
     /// [`PunchRef::to_punch`]).
-    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch;
+    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
+        Punch {
+            employee: self.employee().clone(),
+            key: None,
+            kind,
+            at: self.at(),
+            work_date,
+            source: self.source(),
+            location: self.location(),
+        }
+    }
 }
 
 /// A punch a rule wants, as the rule holds it: its record, kind and work

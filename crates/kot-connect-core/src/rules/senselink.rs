@@ -27,7 +27,7 @@ use compact_str::ToCompactString;
 use super::grouping::{BLOCK, Instant, Interner, SECONDS_PER_DAY, WorkDay, day_number_of};
 use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
-use crate::punch::{Location, Punch, PunchKind, SourceRef, SourceSystem};
+use crate::punch::{Location, PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
 
 /// One SenseLink recognition, already matched to a KOT employee.
@@ -78,16 +78,12 @@ impl RuleRecord for Recognition {
         &self.employee
     }
 
-    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
-        Punch {
-            employee: self.employee.clone(),
-            key: None,
-            kind,
-            at: self.at,
-            work_date,
-            source: self.source(),
-            location: self.location,
-        }
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.at
+    }
+
+    fn location(&self) -> Option<Location> {
+        self.location
     }
 }
 

@@ -31,12 +31,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::{DayBorders, RuleOutput, RuleRecord, Slot};
 use crate::EmployeeCode;
-use crate::punch::{Punch, PunchKind, SourceRef, SourceSystem};
+use crate::punch::{PunchKind, SourceRef, SourceSystem};
 use crate::time::jst;
 
 /// A chat message received from a linked member.
@@ -69,23 +69,16 @@ impl RuleRecord for ChatMessage {
         &self.employee
     }
 
-    fn to_punch(&self, kind: PunchKind, work_date: NaiveDate) -> Punch {
-        Punch {
-            employee: self.employee.clone(),
-            key: None,
-            kind,
-            at: self.sent_at.with_timezone(&jst()),
-            work_date,
-            source: self.source(),
-            location: None,
-        }
+    /// When it was sent, in JST.
+    fn at(&self) -> DateTime<FixedOffset> {
+        self.sent_at.with_timezone(&jst())
     }
 }
 
 /// Turns received chat messages into punches.
 ///
 /// Every message is accounted for exactly once: as a punch (its
-/// [`Punch::source`] is `wowtalk:<message_id>`) or as a [`Disposition`](super::Disposition): a
+/// [`Punch::source`](crate::Punch::source) is `wowtalk:<message_id>`) or as a [`Disposition`](super::Disposition): a
 /// message id delivered twice is kept once (the earliest copy, then the
 /// smallest fields, whatever the input order) and the other copies are
 /// [`Disposition::Duplicate`](super::Disposition::Duplicate); a text that is not a command is

@@ -1054,6 +1054,12 @@ fn malformed_datetimes_are_errors_not_panics() {
         "あいうえおかきくけこ",
         "2016-05-01T09:00:00+09:00 trailing",
         "2016/05/01 09:00+09:00",
+        // Instants without a four-digit year in JST, where KOT writes them
+        // (found by the datetime_parse fuzz target).
+        "9999-12-31T23:59+03:59",
+        "9999-12-31T23:00:00Z",
+        "0000-01-01T08:59:59+18:00",
+        "0000-01-01T00:00+14:00",
     ];
     for input in inputs {
         let err = parse_kot_datetime(input).expect_err(input);
@@ -1225,5 +1231,24 @@ proptest! {
     #[test]
     fn parse_never_panics(s in "\\PC{0,40}") {
         let _ = parse_kot_datetime(&s);
+    }
+}
+
+#[test]
+fn the_first_and_last_writable_instants_round_trip() {
+    for input in [
+        "9999-12-31T23:59:59+09:00",
+        "9999-12-31T14:59Z",
+        "0000-01-01T00:00+09:00",
+        "0000-01-01T09:00:00+18:00",
+    ] {
+        let at = parse_kot_datetime(input).expect(input);
+        let written = format_seconds(&at);
+        assert_eq!(parse_kot_datetime(&written), Ok(at), "{input} -> {written}");
+        let minutes = parse_kot_datetime(&format_minutes(&at)).expect(input);
+        assert_eq!(
+            minutes.timestamp(),
+            at.timestamp() - at.timestamp().rem_euclid(60)
+        );
     }
 }

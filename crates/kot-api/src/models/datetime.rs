@@ -17,7 +17,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Timelike};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -57,25 +57,36 @@ impl DateTimeParseError {
 ///
 /// # Errors
 ///
-/// [`DateTimeParseError`] if the text matches neither form or has no offset.
+/// [`DateTimeParseError`] if the text matches neither form or has no offset,
+/// or if the instant has no four-digit year in JST, the zone every KOT
+/// datetime is written in ([`format_seconds`]): e.g.
+/// `9999-12-31T23:59+03:59` is 10000-01-01 in JST.
 pub fn parse_kot_datetime(input: &str) -> Result<DateTime<FixedOffset>, DateTimeParseError> {
     let error = || DateTimeParseError {
         input: input.to_owned(),
     };
     let s = input.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Ok(dt);
+    let parsed = match DateTime::parse_from_rfc3339(s) {
+        Ok(dt) => dt,
+        Err(_) => {
+            // Minute form: split the offset off and parse the local part.
+            let (local, offset) = split_offset(s).ok_or_else(error)?;
+            if !is_minute_shape(local) {
+                return Err(error());
+            }
+            let naive =
+                NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").map_err(|_| error())?;
+            offset
+                .from_local_datetime(&naive)
+                .single()
+                .ok_or_else(error)?
+        }
+    };
+    if (0..=9999).contains(&parsed.with_timezone(&JST).year()) {
+        Ok(parsed)
+    } else {
+        Err(error())
     }
-    // Minute form: split the offset off and parse the local part.
-    let (local, offset) = split_offset(s).ok_or_else(error)?;
-    if !is_minute_shape(local) {
-        return Err(error());
-    }
-    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").map_err(|_| error())?;
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .ok_or_else(error)
 }
 
 /// Splits `…+09:00` / `…-05:30` / `…Z` into the local part and its offset.

@@ -239,12 +239,17 @@ impl MaLionRule {
         let mut interner: Interner<'a, Employee> = Interner::new();
         let mut punched: Vec<Punched> = Vec::new();
         // The logs at the current instant, for relay copies.
-        let mut same_instant: Vec<(usize, usize)> = Vec::new();
+        let mut same_instant: Vec<usize> = Vec::new();
         let mut previous: Option<Instant> = None;
-        // Employees are looked up a block of logs at a time (see
-        // `Interner::dense_of_block`).
+        // A block of logs at a time: each log is checked for time order,
+        // relay copies and whether it counts; only the logs that count are
+        // looked up in the employee table (see `Interner::dense_of_block`)
+        // and go to their employee's day. A log that never becomes a punch
+        // changes no day: a day is closed when the next one that counts
+        // arrives, or at the end, with the same punches.
         let mut order = order.filter(|&index| index < logs.len());
         let mut block: Vec<usize> = Vec::with_capacity(BLOCK);
+        let mut counting: Vec<(usize, Instant, bool, bool)> = Vec::with_capacity(BLOCK);
         let mut dense_of_block: Vec<usize> = Vec::with_capacity(BLOCK);
         loop {
             block.clear();
@@ -252,14 +257,9 @@ impl MaLionRule {
             if block.is_empty() {
                 break;
             }
-            interner.dense_of_block(
-                block.iter().map(|&index| &logs[index].employee),
-                &mut dense_of_block,
-                |_, code| Employee::new(WorkDay::of(borders.border_for(code))),
-            );
-            for (&index, &dense) in block.iter().zip(&dense_of_block) {
-                let (Some(log), Some(employee)) = (logs.get(index), interner.state_mut(dense))
-                else {
+            counting.clear();
+            for &index in &block {
+                let Some(log) = logs.get(index) else {
                     continue;
                 };
                 let at = Instant::of(&log.at);
@@ -270,16 +270,30 @@ impl MaLionRule {
                     }
                 }
                 previous = Some(at);
-                same_instant.push((dense, index));
+                same_instant.push(index);
+                let (counts_in, counts_out) = self.counts(&log.event);
+                if counts_in || counts_out {
+                    counting.push((index, at, counts_in, counts_out));
+                } else {
+                    out.set(index, Slot::NotSynced);
+                }
+            }
+            interner.dense_of_block(
+                counting.iter().map(|&(index, ..)| &logs[index].employee),
+                &mut dense_of_block,
+                |_, code| Employee::new(WorkDay::of(borders.border_for(code))),
+            );
+            for (&(index, at, counts_in, counts_out), &dense) in
+                counting.iter().zip(&dense_of_block)
+            {
+                let (Some(log), Some(employee)) = (logs.get(index), interner.state_mut(dense))
+                else {
+                    continue;
+                };
                 let day = employee.work_day.day_number(at.secs, || &log.at);
                 if employee.day != Some(day) {
                     employee.close(logs, dense, &mut punched);
                     employee.day = Some(day);
-                }
-                let (counts_in, counts_out) = self.counts(&log.event);
-                if !counts_in && !counts_out {
-                    out.set(index, Slot::NotSynced);
-                    continue;
                 }
                 let candidate = Candidate { at, index };
                 if counts_in
@@ -437,37 +451,34 @@ impl Employee {
     }
 }
 
-/// Marks the relay copies among `same_instant` (the logs of one instant, as
-/// (employee's dense index, input position)): logs of one employee with the
-/// same PC and event are one log, and the first in [`tie`] order is kept.
-/// Empties `same_instant`.
-fn mark_copies(
-    logs: &[PcLog],
-    same_instant: &mut Vec<(usize, usize)>,
-    out: &mut RuleOutput<'_, PcLog>,
-) {
+/// Marks the relay copies among `same_instant` (the input positions of
+/// the logs of one instant): logs of one employee with the same PC and
+/// event are one log, and the first in [`tie`] order is kept. Empties
+/// `same_instant`.
+fn mark_copies(logs: &[PcLog], same_instant: &mut Vec<usize>, out: &mut RuleOutput<'_, PcLog>) {
+    let employee = |index: usize| logs.get(index).map(|log| &log.employee);
     let shares_an_employee = match same_instant.len() {
         0 | 1 => false,
-        2..=8 => same_instant
-            .iter()
-            .enumerate()
-            .any(|(i, &(a, _))| same_instant[..i].iter().any(|&(b, _)| a == b)),
+        2..=8 => same_instant.iter().enumerate().any(|(i, &a)| {
+            same_instant[..i]
+                .iter()
+                .any(|&b| employee(a) == employee(b))
+        }),
         _ => true,
     };
     if shares_an_employee {
-        let key = |&(dense, index): &(usize, usize)| {
+        let key = |&index: &usize| {
             logs.get(index)
-                .map(|log| (dense, &log.computer, &log.event, &log.id, index))
+                .map(|log| (&log.employee, &log.computer, &log.event, &log.id, index))
         };
         same_instant.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
         let mut kept = 0;
         for i in 1..same_instant.len() {
             let (a, b) = (same_instant[kept], same_instant[i]);
-            let copy = a.0 == b.0
-                && matches!((logs.get(a.1), logs.get(b.1)), (Some(x), Some(y))
-                    if x.computer == y.computer && x.event == y.event);
+            let copy = matches!((logs.get(a), logs.get(b)), (Some(x), Some(y))
+                if x.employee == y.employee && x.computer == y.computer && x.event == y.event);
             if copy {
-                out.set_duplicate(b.1, a.1);
+                out.set_duplicate(b, a);
             } else {
                 kept = i;
             }
